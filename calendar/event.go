@@ -1,0 +1,65 @@
+package calendar
+
+import "time"
+
+// Method is the iTIP METHOD of a calendar object: "" for a plain export,
+// PUBLISH, REQUEST, CANCEL, REPLY...
+type Method string
+
+const (
+	MethodNone    Method = ""
+	MethodPublish Method = "PUBLISH"
+	MethodRequest Method = "REQUEST"
+	MethodCancel  Method = "CANCEL"
+)
+
+// Calendar is what was read from one iCalendar object.
+type Calendar struct {
+	Method Method
+	// Events are the timed and all-day events with recurrences expanded: each
+	// instance of a series is its own Event with RecurrenceID set, overrides
+	// (RECURRENCE-ID components) already merged and EXDATEs removed.
+	Events []Event
+	// Problems are the components that could not be read. Each was skipped;
+	// the rest of the calendar was read.
+	Problems []Problem
+}
+
+// Problem is one component that was skipped, and why.
+type Problem struct {
+	UID     string // may be empty
+	Summary string // may be empty
+	Err     error
+}
+
+// Event is one VEVENT (or one instance of a recurring one), with its times
+// resolved to instants.
+type Event struct {
+	UID string
+	// RecurrenceID is the original start (UTC) of this instance of a recurring
+	// series; zero for a single event.
+	RecurrenceID time.Time
+	Sequence     int
+	Stamp        time.Time // DTSTAMP, UTC; zero if absent
+	// Status is the upper-case STATUS (TENTATIVE, CONFIRMED, CANCELLED) or "".
+	Status      string
+	Summary     string
+	Description string
+	Location    string
+	// Start and End are UTC instants. For an all-day event they are midnight
+	// in the owner's zone of the first day and of the day after the last.
+	Start, End time.Time
+	AllDay     bool
+	Organizer  *Person
+	Attendees  []Person
+}
+
+// Person is an ORGANIZER or ATTENDEE.
+type Person struct {
+	Email string // lower-cased addr-spec, "mailto:" removed; may be empty
+	Name  string // CN, quotes removed
+	// CUType, PartStat and Role are upper-case parameter values, "" when absent.
+	CUType   string
+	PartStat string
+	Role     string
+}
