@@ -32,9 +32,27 @@ func (c ClockTime) String() string { return fmt.Sprintf("%02d:%02d", c.Hour, c.M
 func (c ClockTime) Minutes() int { return c.Hour*60 + c.Minute }
 
 // On returns the instant this clock time names on the civil date d in loc.
-// In a spring-forward gap the result is moved forward by the gap, as time.Date does.
+// A time that does not exist that day (a spring-forward gap) is moved forward
+// by the length of the gap: 02:30 on the morning clocks jump from 02:00 to
+// 03:00 is 03:30. (time.Date leaves the choice open and in practice moves it
+// back, which could make a reminder earlier than asked.) In a repeated hour
+// the first occurrence is used.
 func (c ClockTime) On(d Date, loc *time.Location) time.Time {
-	return time.Date(d.Year, d.Month, d.Day, c.Hour, c.Minute, 0, 0, loc)
+	t := time.Date(d.Year, d.Month, d.Day, c.Hour, c.Minute, 0, 0, loc)
+	want := time.Date(d.Year, d.Month, d.Day, c.Hour, c.Minute, 0, 0, time.UTC)
+	got := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	if got.Before(want) {
+		return t.Add(want.Sub(got))
+	}
+	// In a repeated hour, step back to the first occurrence when there is one.
+	_, off := t.Zone()
+	if _, offBefore := t.Add(-24 * time.Hour).Zone(); offBefore > off {
+		e := t.Add(-time.Duration(offBefore-off) * time.Second)
+		if e.Hour() == c.Hour && e.Minute() == c.Minute && e.Day() == d.Day {
+			return e
+		}
+	}
+	return t
 }
 
 // Date is a civil date, YYYY-MM-DD, with no zone.

@@ -1,0 +1,256 @@
+package calendar
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/emersion/go-ical"
+)
+
+// Options tell Parse how to resolve times.
+type Options struct {
+	// Location is the owner's zone: floating times and all-day dates are
+	// read in it. Required.
+	Location *time.Location
+	// Recurring series are expanded to the instances that start in
+	// [From, Until). Zero From: the series' start. Zero Until: From plus 366
+	// days. Single events and overrides are returned whatever their time.
+	From, Until time.Time
+	// MaxInstances caps the instances of one series; 0 means 1000.
+	MaxInstances int
+}
+
+const defaultMaxInstances = 1000
+
+// ErrNotICalendar is returned by Parse for data that holds no VCALENDAR.
+var ErrNotICalendar = errors.New("not iCalendar data: no VCALENDAR")
+
+// Parse reads iCalendar data: an export, an invitation or a cancellation.
+// It fails only when the data is not iCalendar at all; a component that
+// cannot be read is skipped and described in Calendar.Problems. Events come
+// back ordered by start, then UID, then RECURRENCE-ID.
+//
+// Recurring series are expanded: each instance is its own Event with
+// RecurrenceID set. EXDATEs are removed; an override (a VEVENT with
+// RECURRENCE-ID) takes the place of its instance, and a cancelled override
+// stays in the list with Status CANCELLED so the instance reads as
+// cancelled. Overrides whose instance the series does not generate (outside
+// the window, or the series missing) are returned as they are.
+//
+// Parse never panics and never reads time.Local.
+func Parse(data []byte, opts Options) (*Calendar, error) {
+	if opts.Location == nil {
+		return nil, errors.New("parse calendar: Options.Location is required")
+	}
+	if opts.MaxInstances <= 0 {
+		opts.MaxInstances = defaultMaxInstances
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	objects := splitObjects(data)
+	if len(objects) == 0 {
+		return nil, fmt.Errorf("parse calendar: %w", ErrNotICalendar)
+	}
+	p := &parser{opts: opts, zones: newZones()}
+	br := newLineReader()
+	var events []block
+	for _, obj := range objects {
+		p.readProps(br, obj.props)
+		// VTIMEZONEs first: a VEVENT may come before the zone it uses.
+		for _, b := range obj.blocks {
+			switch b.name {
+			case ical.CompTimezone:
+				if c, err := decode(br, b, nil); err != nil {
+					p.problem(b, err)
+				} else {
+					p.zones.add(c)
+				}
+			case ical.CompEvent:
+				events = append(events, b)
+			}
+		}
+	}
+	p.masters = make(map[string]*vevent, len(events))
+	p.overrides = map[string]map[int64]*vevent{}
+	for i, r := range p.readEvents(events) {
+		if r.err != nil {
+			p.problem(events[i], r.err)
+		} else {
+			p.add(r.v)
+		}
+	}
+	p.finish()
+	cal := p.cal // not &p.cal: that would keep the parser and its maps alive
+	return &cal, nil
+}
+
+type parser struct {
+	opts  Options
+	zones *zones
+	cal   Calendar
+	// masters holds events without RECURRENCE-ID by UID (a series or a
+	// single event), overrides the RECURRENCE-ID ones by UID and instant.
+	masters   map[string]*vevent
+	overrides map[string]map[int64]*vevent
+	// masterOrder and overrideOrder keep the order of first appearance, so
+	// that the output is the same on every run.
+	masterOrder   []string
+	overrideOrder []overrideKey
+}
+
+func newLineReader() *bufio.Reader { return bufio.NewReaderSize(nil, 16<<10) }
+
+type readResult struct {
+	v   *vevent
+	err error
+}
+
+// readEvents decodes and reads VEVENT blocks, on as many goroutines as
+// GOMAXPROCS allows: go-ical's decoding is most of the cost of a large
+// export, and blocks are independent. Results keep the blocks' order.
+func (p *parser) readEvents(blocks []block) []readResult {
+	const batch = 128
+	results := make([]readResult, len(blocks))
+	work := func(next func() (int, int)) {
+		br := newLineReader()
+		var buf bytes.Buffer
+		for lo, hi := next(); lo < hi; lo, hi = next() {
+			for i := lo; i < hi; i++ {
+				results[i] = p.readEvent(br, &buf, blocks[i])
+			}
+		}
+	}
+	var claimed atomic.Int64
+	next := func() (lo, hi int) {
+		end := int(claimed.Add(batch))
+		return min(end-batch, len(blocks)), min(end, len(blocks))
+	}
+	workers := min(runtime.GOMAXPROCS(0), (len(blocks)+batch-1)/batch)
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(func() { work(next) })
+	}
+	work(next)
+	wg.Wait()
+	return results
+}
+
+// readEvent decodes one VEVENT block and reads it. It recovers from a
+// panic, in go-ical or here, as the block's error: a worker goroutine must
+// never take the daemon down.
+func (p *parser) readEvent(br *bufio.Reader, buf *bytes.Buffer, b block) (r readResult) {
+	defer func() {
+		if e := recover(); e != nil {
+			r = readResult{err: fmt.Errorf("read %s: %v", b.name, e)}
+		}
+	}()
+	buf.Reset()
+	c, err := decode(br, b, buf)
+	if err != nil {
+		return readResult{err: err}
+	}
+	v := &vevent{}
+	if err := p.fillEvent(v, c); err != nil {
+		return readResult{err: err}
+	}
+	return readResult{v: v}
+}
+
+// decode hands one block to go-ical, wrapped in a VCALENDAR of its own.
+// With a filter buffer, only the properties Parse reads are passed on
+// (see keepEventLines).
+func decode(br *bufio.Reader, b block, filter *bytes.Buffer) (*ical.Component, error) {
+	if !b.complete {
+		return nil, fmt.Errorf("decode %s: no END:%s before the data ends", b.name, b.name)
+	}
+	body := b.data
+	if filter != nil {
+		keepEventLines(filter, body)
+		body = filter.Bytes()
+	}
+	cal, err := decodeCalendar(br, body)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", b.name, err)
+	}
+	if len(cal.Children) != 1 {
+		return nil, fmt.Errorf("decode %s: malformed component", b.name)
+	}
+	return cal.Children[0], nil
+}
+
+// decodeCalendar decodes content lines as the body of a VCALENDAR. go-ical
+// panics on some malformed lines; that costs these lines only.
+func decodeCalendar(br *bufio.Reader, body []byte) (cal *ical.Calendar, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cal, err = nil, fmt.Errorf("malformed content line (%v)", r)
+		}
+	}()
+	br.Reset(io.MultiReader(
+		strings.NewReader("BEGIN:VCALENDAR\r\n"),
+		bytes.NewReader(body),
+		strings.NewReader("\r\nEND:VCALENDAR\r\n"),
+	))
+	return ical.NewDecoder(br).Decode()
+}
+
+// readProps reads the VCALENDAR's own properties; only METHOD matters. If
+// a stray line spoils the lot, the METHOD line is decoded on its own.
+func (p *parser) readProps(br *bufio.Reader, props []byte) {
+	if p.cal.Method != MethodNone || len(props) == 0 {
+		return
+	}
+	cal, err := decodeCalendar(br, props)
+	if err != nil {
+		for line := range bytes.Lines(props) {
+			if hasPrefixFold(line, "METHOD") {
+				if cal, err = decodeCalendar(br, bytes.TrimRight(line, "\r\n")); err == nil {
+					break
+				}
+			}
+		}
+	}
+	if err != nil {
+		return
+	}
+	if m := cal.Props.Get(ical.PropMethod); m != nil {
+		p.cal.Method = Method(strings.ToUpper(strings.TrimSpace(m.Value)))
+	}
+}
+
+func (p *parser) problem(b block, err error) {
+	uid, summary := peek(b.data)
+	p.cal.Problems = append(p.cal.Problems, Problem{UID: uid, Summary: summary, Err: err})
+}
+
+// peek finds the UID and SUMMARY of a block go-ical could not decode, so a
+// problem can name the event. It reads physical lines only: a folded value
+// is cut at the fold, which is enough to recognise the event.
+func peek(data []byte) (uid, summary string) {
+	for line := range bytes.Lines(data) {
+		line = bytes.TrimRight(line, "\r\n")
+		for _, name := range []string{"UID", "SUMMARY"} {
+			if !hasPrefixFold(line, name) || len(line) == len(name) || line[len(name)] != ':' && line[len(name)] != ';' {
+				continue
+			}
+			_, v, ok := bytes.Cut(line, []byte(":"))
+			if !ok {
+				continue
+			}
+			s := truncate(unescapeText(string(bytes.TrimSpace(v))), 200)
+			if name == "UID" && uid == "" {
+				uid = s
+			} else if name == "SUMMARY" && summary == "" {
+				summary = s
+			}
+		}
+	}
+	return uid, summary
+}

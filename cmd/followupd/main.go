@@ -1,0 +1,122 @@
+// Command followupd makes sure job interviews get followed up: see README.md.
+//
+// main parses the subcommand and its flags, loads the configuration, builds
+// the logger and calls into the package that does the work; every error
+// becomes an exit code here and nowhere else.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// command is one subcommand: its usage line and the function that runs it.
+type command struct {
+	name, args, help string
+	run              func(ctx context.Context, env *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"run", "[--config FILE] [--log-level L] [--log-json]", "run the daemon in the foreground", runDaemon},
+		{"list", "[--config FILE] [--json]", "show interviews, their sources and follow-ups", runList},
+		{"explain", "[--config FILE] [--json] FILE...", "say what the daemon would do with .ics and .eml files", runExplain},
+		{"check", "[--config FILE]", "validate the configuration", runCheck},
+		{"version", "", "print the version", runVersion},
+	}
+}
+
+// env is what a command gets from the process: no command reads os.Args,
+// os.Stdout or the environment itself, so tests can run them in-process.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// exitError carries an exit code other than 1.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// errUsage is returned after a usage message was printed.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// The first signal asks for a clean stop; a second one exits at once.
+		<-signals
+		cancel()
+		<-signals
+		fmt.Fprintln(os.Stderr, "followupd: second signal, exiting now")
+		os.Exit(130)
+	}()
+	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	cancel()
+	os.Exit(code)
+}
+
+// run runs one command line and returns the exit code: 0 success, 1 failure,
+// 2 usage error.
+func run(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		var ee *exitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.Is(err, errUsage):
+			return 2
+		case errors.As(err, &ee):
+			if ee.err != nil && ee.err.Error() != "" {
+				fmt.Fprintf(e.stderr, "followupd %s: %v\n", c.name, ee.err)
+			}
+			return ee.code
+		default:
+			fmt.Fprintf(e.stderr, "followupd %s: %v\n", c.name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(e.stderr, "followupd: unknown command %q\n\n", args[0])
+	usage(e.stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: followupd COMMAND [flags]")
+	fmt.Fprintln(w)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %-36s %s\n", c.name, c.args, c.help)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "The configuration is --config FILE, else $FOLLOWUPD_CONFIG, else")
+	fmt.Fprintln(w, "$XDG_CONFIG_HOME/followupd/config.toml, else /etc/followupd/config.toml;")
+	fmt.Fprintln(w, "without one, built-in defaults apply. See config.example.toml.")
+}

@@ -1,0 +1,156 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/followupd/followupd/calendar"
+	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/detect"
+	"github.com/followupd/followupd/interview"
+	"github.com/followupd/followupd/mailbox"
+	"github.com/followupd/followupd/scheduler"
+	"github.com/followupd/followupd/store"
+)
+
+// sourceHealth tracks a failing calendar source so that it is retried with
+// backoff and its failure is logged once, not at every turn.
+type sourceHealth struct {
+	failures  int
+	nextTry   time.Time
+	lastError string
+}
+
+// maxBackoffTurns caps a failing source's wait at this many refresh intervals.
+const maxBackoffTurns = 8
+
+// refreshCalendar reads one calendar source and applies what it holds. A
+// source that fails keeps its last good state in the store.
+func (d *Daemon) refreshCalendar(ctx context.Context, cal config.Calendar, log *slog.Logger) {
+	now := d.now()
+	d.mu.Lock()
+	h := d.sources[cal.Name]
+	if h == nil {
+		h = &sourceHealth{}
+		d.sources[cal.Name] = h
+	}
+	waiting := now.Before(h.nextTry)
+	d.mu.Unlock()
+	if waiting {
+		return
+	}
+	err := d.readCalendar(ctx, cal, now, log)
+	if ctx.Err() != nil {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err == nil {
+		if h.failures > 0 {
+			log.Info("calendar source works again", slog.Int("failed_turns", h.failures))
+		}
+		*h = sourceHealth{}
+		return
+	}
+	h.failures++
+	turns := min(1<<min(h.failures-1, 10), maxBackoffTurns)
+	h.nextTry = now.Add(time.Duration(turns) * cal.Refresh)
+	if msg := err.Error(); msg != h.lastError {
+		h.lastError = msg
+		log.Warn("calendar source failed; keeping its last good state", slog.Any("error", err), slog.Time("retry_at", h.nextTry))
+	}
+	if serr := d.saveCalendarError(ctx, cal.Name, err); serr != nil {
+		log.Error("record calendar failure", slog.Any("error", serr))
+	}
+}
+
+// readCalendar fetches, parses and applies one source; any error leaves the
+// store as it was.
+func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time.Time, log *slog.Logger) error {
+	prev, err := d.store.CalendarState(ctx, cal.Name)
+	if err != nil {
+		return fmt.Errorf("load calendar state: %w", err)
+	}
+	got, err := d.fetcher.Fetch(ctx, cal, calendar.FetchState{ETag: prev.ETag, LastModified: prev.LastModified, Hash: prev.Hash})
+	if err != nil {
+		return err
+	}
+	next := store.CalendarState{ETag: got.State.ETag, LastModified: got.State.LastModified, Hash: got.State.Hash, LastOK: now}
+	if got.Unchanged {
+		return d.store.SaveCalendarState(ctx, cal.Name, next)
+	}
+	parsed, err := calendar.Parse(got.Data, d.parseOptions(now))
+	if err != nil {
+		return fmt.Errorf("parse calendar: %w", err)
+	}
+	for _, p := range parsed.Problems {
+		log.Warn("skipped a broken calendar event", slog.String("uid", p.UID), slog.Any("error", p.Err))
+	}
+	res := detect.Detect(parsed, d.cfg)
+	// A calendar with broken events, or none at all, may be a partial export:
+	// it adds and updates but never makes interviews vanish.
+	complete := len(parsed.Problems) == 0 && len(parsed.Events) > 0
+	changes, err := d.store.Apply(ctx, store.Report{
+		Source: "calendar:" + cal.Name, Complete: complete,
+		Interviews: res.Interviews, Cancelled: res.Cancelled,
+	}, now, scheduler.Planner(d.cfg))
+	if err != nil {
+		return fmt.Errorf("store calendar %q: %w", cal.Name, err)
+	}
+	logChanges(log, changes)
+	return d.store.SaveCalendarState(ctx, cal.Name, next)
+}
+
+func (d *Daemon) saveCalendarError(ctx context.Context, name string, failure error) error {
+	st, err := d.store.CalendarState(ctx, name)
+	if err != nil {
+		return err
+	}
+	st.LastError = failure.Error()
+	return d.store.SaveCalendarState(ctx, name, st)
+}
+
+// parseOptions bound recurring series to the window the daemon cares about.
+func (d *Daemon) parseOptions(now time.Time) calendar.Options {
+	back := 30 * 24 * time.Hour
+	if im, err := d.cfg.IMAP(); err == nil {
+		back = im.Backfill
+	}
+	return calendar.Options{Location: d.cfg.Owner.Location, From: now.Add(-back), Until: now.Add(366 * 24 * time.Hour)}
+}
+
+// handleMessage takes the invitations out of one new message. A broken
+// invitation is logged and skipped; the message still counts as read.
+func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
+	now := d.now()
+	log := d.log.With(slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)))
+	var ivs []interview.Interview
+	var cancelled []interview.Key
+	for i, inv := range m.Invitations {
+		parsed, err := calendar.Parse(inv, d.parseOptions(now))
+		if err != nil {
+			log.Warn("skipped an unreadable invitation", slog.Int("part", i), slog.Any("error", err))
+			continue
+		}
+		res := detect.Detect(parsed, d.cfg)
+		ivs = append(ivs, res.Interviews...)
+		cancelled = append(cancelled, res.Cancelled...)
+	}
+	if len(ivs) == 0 && len(cancelled) == 0 {
+		return nil
+	}
+	changes, err := d.store.Apply(ctx, store.Report{Source: "imap:" + m.Folder, Interviews: ivs, Cancelled: cancelled}, now, scheduler.Planner(d.cfg))
+	if err != nil {
+		return fmt.Errorf("store invitation: %w", err)
+	}
+	logChanges(log, changes)
+	return nil
+}
+
+func logChanges(log *slog.Logger, changes []store.Change) {
+	for _, c := range changes {
+		log.Info("interview changed", slog.String("change", c.What), slog.String("uid", c.Key.String()))
+	}
+}

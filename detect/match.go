@@ -1,0 +1,103 @@
+package detect
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Regular expressions are compiled once and only read afterwards.
+var (
+	// linkRe finds URLs, mailto:/tel: URIs and email addresses, whose words
+	// ("https://acme.com/interview-guide", "interviews@acme.com") must not
+	// make an event an interview.
+	linkRe = regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.\-]*://\S*|\bwww\.\S*|\b(?:mailto|tel):\S*|[^\s<>()"',;:]+@[^\s<>()"',;]+`)
+
+	// htmlTagRe tells a description written in HTML (Google Calendar and
+	// Outlook both produce some) from plain text that merely holds a "<".
+	htmlTagRe  = regexp.MustCompile(`(?i)</?(?:a|b|i|u|p|br|div|span|ul|ol|li|strong|em|html|head|body|table|tbody|tr|td|th|font|h[1-6])\b[^>]*>`)
+	htmlHrefRe = regexp.MustCompile(`(?i)<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>`)
+	htmlLineRe = regexp.MustCompile(`(?i)<br\s*/?>|</?(?:p|div|li|tr|h[1-6])\b[^>]*>`)
+	htmlAnyRe  = regexp.MustCompile(`<[^>]*>`)
+)
+
+// plainText turns an HTML description into text: line-breaking tags become
+// newlines, link targets are kept in the text (a tel: link is a phone
+// number), other tags are dropped and entities decoded. Plain text is
+// returned as it is.
+func plainText(s string) string {
+	if !htmlTagRe.MatchString(s) {
+		return s
+	}
+	s = htmlHrefRe.ReplaceAllString(s, " $1 ")
+	s = htmlLineRe.ReplaceAllString(s, "\n")
+	s = htmlAnyRe.ReplaceAllString(s, "")
+	return html.UnescapeString(s)
+}
+
+// words splits s into lower-case words, runs of letters and digits, after
+// dropping URLs and email addresses. Everything else separates words.
+func words(s string) []string {
+	s = linkRe.ReplaceAllString(s, " ")
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// containsPhrase reports whether the words of phrase occur one after the
+// other in text. The last word of the phrase also matches with a plural "s"
+// or "es" appended, and with nothing else.
+func containsPhrase(text, phrase []string) bool {
+	n := len(phrase)
+	if n == 0 {
+		return false
+	}
+	for i := 0; i+n <= len(text); i++ {
+		match := true
+		for j, p := range phrase {
+			w := text[i+j]
+			if w == p || (j == n-1 && (w == p+"s" || w == p+"es")) {
+				continue
+			}
+			match = false
+			break
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
+
+// firstPhrase returns the first of phrases found in any of the texts.
+func firstPhrase(phrases []string, texts ...[]string) (string, bool) {
+	for _, p := range phrases {
+		pw := words(p)
+		for _, t := range texts {
+			if containsPhrase(t, pw) {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+// hasPhrase reports whether s contains any of phrases.
+func hasPhrase(s string, phrases []string) bool {
+	_, ok := firstPhrase(phrases, words(s))
+	return ok
+}
+
+// oneLine turns control characters (newlines included) into spaces and
+// collapses runs of space: names, companies and positions go into subject
+// lines and greetings.
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,242 @@
+package mailer
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/mail"
+	"net/textproto"
+	"syscall"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/followupd/followupd/config"
+)
+
+// Sender delivers Emails through the [smtp] account. It holds no connection:
+// each Send dials, authenticates and quits, which suits a daemon that sends a
+// few messages a day.
+type Sender struct {
+	cfg     *config.SMTP
+	log     *slog.Logger
+	tls     *tls.Config
+	timeout time.Duration
+}
+
+// Option adjusts a Sender.
+type Option func(*Sender)
+
+// WithTLSConfig sets the TLS configuration, for a private CA or a test
+// server. Certificates are verified all the same: ServerName is set to the
+// configured host when empty, and InsecureSkipVerify is refused (cleared).
+func WithTLSConfig(c *tls.Config) Option {
+	return func(s *Sender) { s.tls = c }
+}
+
+// WithTimeout bounds the connection and each SMTP command; default 30s.
+func WithTimeout(d time.Duration) Option {
+	return func(s *Sender) { s.timeout = d }
+}
+
+// NewSender returns a Sender for cfg, a validated [smtp] section.
+func NewSender(cfg *config.SMTP, log *slog.Logger, opts ...Option) *Sender {
+	s := &Sender{cfg: cfg, log: log, timeout: 30 * time.Second}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// SendError is the error Send returns: Temporary says whether trying the
+// same message again later may succeed. Code is the SMTP reply code, 0 when
+// the failure was not an SMTP reply.
+type SendError struct {
+	Temporary bool
+	Code      int
+	err       error
+}
+
+func (e *SendError) Error() string { return e.err.Error() }
+func (e *SendError) Unwrap() error { return e.err }
+
+// IsTemporary reports whether err is worth retrying: a 4xx reply, a network
+// failure or time-out, a secret that could not be read right now. A 5xx
+// reply, a refused certificate, a server without the mandatory STARTTLS and
+// a malformed message are permanent. An error Send did not return is
+// temporary only when it is a network error.
+func IsTemporary(err error) bool {
+	var se *SendError
+	if errors.As(err, &se) {
+		return se.Temporary
+	}
+	temp, _ := classify(err)
+	return temp
+}
+
+// Send delivers e to e.To over SMTP, from e.From ([smtp] from when e.From is
+// empty), with the [smtp] security: implicit TLS, mandatory STARTTLS (a
+// server that does not offer it is refused, never used in clear) or, to
+// loopback only, no TLS. The password or OAuth2 token is resolved now, used
+// once, and never logged. Delivery is complete when Send
+// returns nil; a failure at QUIT after the message was accepted is logged,
+// not returned, so the message is not sent twice.
+func (s *Sender) Send(ctx context.Context, e Email) error {
+	if e.From.Address == "" {
+		from, err := mail.ParseAddress(s.cfg.From)
+		if err != nil {
+			return &SendError{err: fmt.Errorf("send email %s: smtp.from %q: %w", messageID(e.MessageID), s.cfg.From, err)}
+		}
+		e.From = *from
+	}
+	m, err := e.message()
+	if err != nil {
+		return &SendError{err: fmt.Errorf("send email: %w", err)}
+	}
+	if e.To.Address == "" {
+		return &SendError{err: fmt.Errorf("send email %s: no recipient", messageID(e.MessageID))}
+	}
+	opts, err := s.options(ctx)
+	if err != nil {
+		return &SendError{Temporary: true, err: fmt.Errorf("send email %s: %w", messageID(e.MessageID), err)}
+	}
+	c, err := gomail.NewClient(s.cfg.Host, opts...)
+	if err != nil {
+		return &SendError{err: fmt.Errorf("send email %s: set up smtp client: %w", messageID(e.MessageID), err)}
+	}
+	log := s.log.With(slog.String("message_id", messageID(e.MessageID)), slog.String("smtp", s.cfg.Addr()))
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return s.fail(e, "connect", err)
+	}
+	if err := c.SendWithSMTPClient(sc, m); err != nil {
+		if cerr := c.CloseWithSMTPClient(sc); cerr != nil {
+			log.Debug("smtp quit after failure", slog.Any("error", cerr))
+		}
+		return s.fail(e, "deliver", err)
+	}
+	if err := c.CloseWithSMTPClient(sc); err != nil {
+		log.Warn("smtp quit failed after the message was accepted", slog.Any("error", err))
+	}
+	log.Info("email sent")
+	return nil
+}
+
+func (s *Sender) fail(e Email, step string, err error) error {
+	temp, code := classify(err)
+	return &SendError{Temporary: temp, Code: code,
+		err: fmt.Errorf("send email %s via %s: %s: %w", messageID(e.MessageID), s.cfg.Addr(), step, err)}
+}
+
+// options turns the [smtp] section into go-mail client options, resolving
+// the secret.
+func (s *Sender) options(ctx context.Context) ([]gomail.Option, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	if s.tls != nil {
+		tc = s.tls.Clone()
+	}
+	tc.InsecureSkipVerify = false
+	if tc.ServerName == "" {
+		tc.ServerName = s.cfg.Host
+	}
+	if tc.MinVersion < tls.VersionTLS12 {
+		tc.MinVersion = tls.VersionTLS12
+	}
+	opts := []gomail.Option{
+		gomail.WithPort(s.cfg.Port),
+		gomail.WithTimeout(s.timeout),
+		gomail.WithTLSConfig(tc),
+	}
+	// Never WithSSLPort or WithTLSPortPolicy: they pick ports themselves and
+	// can fall back to 25.
+	switch s.cfg.Security {
+	case config.TLS:
+		opts = append(opts, gomail.WithSSL())
+	case config.StartTLS:
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case config.Plain:
+		// config allows this only to a loopback address.
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	default:
+		return nil, fmt.Errorf("smtp.security %q is not tls, starttls or none", s.cfg.Security)
+	}
+	switch {
+	case s.cfg.OAuth2TokenCommand != "":
+		token, err := s.cfg.Token(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("get smtp oauth2 token: %w", err)
+		}
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthXOAUTH2),
+			gomail.WithUsername(s.cfg.Username), gomail.WithPassword(token))
+	case s.cfg.Username != "":
+		pw, err := s.cfg.Password.Resolve(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("get smtp password: %w", err)
+		}
+		// Over TLS, the strongest mechanism the server offers (SCRAM before
+		// PLAIN and LOGIN). Without TLS, which config allows only to loopback,
+		// PLAIN: go-mail's discovery would refuse it there.
+		auth := gomail.SMTPAuthAutoDiscover
+		if s.cfg.Security == config.Plain {
+			auth = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth),
+			gomail.WithUsername(s.cfg.Username), gomail.WithPassword(pw))
+	}
+	return opts, nil
+}
+
+// classify says whether err is temporary, and the SMTP code when there is one.
+func classify(err error) (temporary bool, code int) {
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		code := se.ErrorCode()
+		switch {
+		case se.IsTemp():
+			return true, code
+		case code != 0:
+			return false, code
+		}
+		// No reply code: go-mail's SendError hides its cause, and without a
+		// code the cause was the connection (reset, time-out), unless the
+		// message itself could not be addressed or encoded.
+		switch se.Reason {
+		case gomail.ErrGetSender, gomail.ErrGetRcpts, gomail.ErrNoUnencoded:
+			return false, 0
+		}
+		return true, 0
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return te.Code >= 400 && te.Code < 500, te.Code
+	}
+	// A certificate that does not verify will not verify on the next try either.
+	var (
+		unknownCA  x509.UnknownAuthorityError
+		hostname   x509.HostnameError
+		invalid    x509.CertificateInvalidError
+		verifyErr  *tls.CertificateVerificationError
+		recordErr  tls.RecordHeaderError
+		alertError tls.AlertError
+	)
+	if errors.As(err, &unknownCA) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		errors.As(err, &verifyErr) || errors.As(err, &recordErr) || errors.As(err, &alertError) {
+		return false, 0
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EPIPE) {
+		return true, 0
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true, 0
+	}
+	return false, 0
+}

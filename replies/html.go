@@ -1,0 +1,249 @@
+package replies
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// HTMLToText turns an HTML body into plain text: block elements and <br>
+// break lines, runs of white space collapse, entities are decoded, scripts,
+// styles and the head are dropped, and the contents of <blockquote> come out
+// with one "> " per level, the way a plain-text client quotes.
+func HTMLToText(s string) string { return htmlToText(s, false) }
+
+// htmlToText is HTMLToText; with replyOnly it also leaves out what mail
+// clients mark as quoted: Gmail's, Thunderbird's, Yahoo's and Proton's quote
+// containers are skipped, and at Outlook's reply header (divRplyFwdMsg,
+// appendonsend, which the quoted message follows unmarked) the text ends.
+func htmlToText(s string, replyOnly bool) string {
+	var w textWriter
+	z := html.NewTokenizer(strings.NewReader(s))
+	// Elements whose content is not text (script, style, head...): the
+	// number of them open.
+	hidden := 0
+	// Inside a skipped quote container: the number of elements open in it.
+	skipping := 0
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break // io.EOF or a tokenizer error: what was read stands
+		}
+		switch tt {
+		case html.TextToken:
+			if hidden == 0 && skipping == 0 {
+				w.text(string(z.Text()))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			tag := string(name)
+			id, class := "", ""
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				switch string(k) {
+				case "id":
+					id = string(v)
+				case "class":
+					class = string(v)
+				}
+			}
+			selfClosing := tt == html.SelfClosingTagToken || isVoid(tag)
+			if skipping > 0 {
+				if !selfClosing {
+					skipping++
+				}
+				continue
+			}
+			if tag == "body" {
+				hidden = 0 // an unclosed <head> ends here
+			}
+			if isHidden(tag) {
+				if !selfClosing {
+					hidden++
+				}
+				continue
+			}
+			if replyOnly {
+				if isOutlookReplyHeader(id) {
+					return w.String()
+				}
+				if isQuoteContainer(class) && !selfClosing {
+					skipping = 1
+					continue
+				}
+			}
+			w.startTag(tag)
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			tag := string(name)
+			if skipping > 0 {
+				if !isVoid(tag) {
+					skipping--
+				}
+				continue
+			}
+			if isHidden(tag) {
+				if hidden > 0 {
+					hidden--
+				}
+				continue
+			}
+			w.endTag(tag)
+		}
+	}
+	return w.String()
+}
+
+func isHidden(tag string) bool {
+	switch tag {
+	case "head", "script", "style", "title", "template", "noscript", "object", "svg":
+		return true
+	}
+	return false
+}
+
+func isVoid(tag string) bool {
+	switch tag {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+		"param", "source", "track", "wbr":
+		return true
+	}
+	return false
+}
+
+func isBlock(tag string) bool {
+	switch tag {
+	case "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset",
+		"figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+		"li", "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul", "center":
+		return true
+	}
+	return false
+}
+
+// isOutlookReplyHeader reports whether an element id marks where Outlook (desktop
+// and web) starts the quoted message. Outlook web prefixes ids with "x_" when
+// the message is quoted again.
+func isOutlookReplyHeader(id string) bool {
+	id = strings.TrimPrefix(strings.ToLower(id), "x_")
+	return id == "divrplyfwdmsg" || id == "appendonsend"
+}
+
+// isQuoteContainer reports whether a class attribute marks an element that
+// holds quoted text and its attribution line.
+func isQuoteContainer(class string) bool {
+	for _, c := range strings.Fields(strings.ToLower(class)) {
+		switch strings.TrimPrefix(c, "x_") {
+		case "gmail_quote", "gmail_quote_container", "gmail_attr", "moz-cite-prefix",
+			"yahoo_quoted", "protonmail_quote", "zmail_extra":
+			return true
+		}
+	}
+	return false
+}
+
+// textWriter assembles the text, line by line.
+type textWriter struct {
+	lines []string
+	line  strings.Builder
+	// quote is the <blockquote> depth now; lineQuote the depth the current
+	// line started at.
+	quote, lineQuote int
+	pre              int  // inside <pre>: white space kept
+	space            bool // a collapsed space is pending before the next word
+}
+
+func (w *textWriter) text(s string) {
+	if w.pre > 0 {
+		for i, part := range strings.Split(s, "\n") {
+			if i > 0 {
+				w.breakLine(true)
+			}
+			w.write(part)
+		}
+		return
+	}
+	for _, r := range s {
+		switch r {
+		case ' ', '\t', '\n', '\r', '\f', '\u00a0':
+			w.space = w.line.Len() > 0
+		default:
+			if w.space {
+				w.line.WriteByte(' ')
+				w.space = false
+			}
+			w.write(string(r))
+		}
+	}
+}
+
+// write adds to the current line, fixing its quote depth at its first text.
+func (w *textWriter) write(s string) {
+	if w.line.Len() == 0 {
+		w.lineQuote = w.quote
+	}
+	w.line.WriteString(s)
+}
+
+// breakLine ends the current line. An empty line is kept only when force
+// is set (<br>, a newline in <pre>), and never two in a row.
+func (w *textWriter) breakLine(force bool) {
+	w.space = false
+	if w.line.Len() == 0 {
+		if !force {
+			return
+		}
+		if n := len(w.lines); n > 0 && strings.TrimRight(w.lines[n-1], "> ") == "" {
+			return
+		}
+		w.lines = append(w.lines, strings.TrimSpace(quotePrefix(w.quote)))
+		return
+	}
+	w.lines = append(w.lines, quotePrefix(w.lineQuote)+strings.TrimRight(w.line.String(), " "))
+	w.line.Reset()
+}
+
+// maxQuotePrefix caps the "> " written per line, so that thousands of
+// unclosed <blockquote>s cost linear, not quadratic, space.
+const maxQuotePrefix = 16
+
+func quotePrefix(depth int) string { return strings.Repeat("> ", min(depth, maxQuotePrefix)) }
+
+func (w *textWriter) startTag(tag string) {
+	switch {
+	case tag == "br":
+		w.breakLine(true)
+	case tag == "td" || tag == "th":
+		w.space = w.line.Len() > 0
+	case isBlock(tag):
+		w.breakLine(false)
+	}
+	switch tag {
+	case "blockquote":
+		w.quote++
+	case "pre":
+		w.pre++
+	}
+}
+
+func (w *textWriter) endTag(tag string) {
+	if isBlock(tag) {
+		w.breakLine(false)
+	}
+	switch tag {
+	case "blockquote":
+		if w.quote > 0 {
+			w.quote--
+		}
+	case "pre":
+		if w.pre > 0 {
+			w.pre--
+		}
+	}
+}
+
+func (w *textWriter) String() string {
+	w.breakLine(false)
+	return strings.Trim(strings.Join(w.lines, "\n"), "\n")
+}
