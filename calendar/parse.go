@@ -1,11 +1,9 @@
 package calendar
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -59,15 +57,15 @@ func Parse(data []byte, opts Options) (*Calendar, error) {
 		return nil, fmt.Errorf("parse calendar: %w", ErrNotICalendar)
 	}
 	p := &parser{opts: opts, zones: newZones()}
-	br := newLineReader()
+	d := newDecoder()
 	var events []block
 	for _, obj := range objects {
-		p.readProps(br, obj.props)
+		p.readProps(d, obj.props)
 		// VTIMEZONEs first: a VEVENT may come before the zone it uses.
 		for _, b := range obj.blocks {
 			switch b.name {
 			case ical.CompTimezone:
-				if c, err := decode(br, b, nil); err != nil {
+				if c, err := d.component(b); err != nil {
 					p.problem(b, err)
 				} else {
 					p.zones.add(c)
@@ -105,8 +103,6 @@ type parser struct {
 	overrideOrder []overrideKey
 }
 
-func newLineReader() *bufio.Reader { return bufio.NewReaderSize(nil, 16<<10) }
-
 type readResult struct {
 	v   *vevent
 	err error
@@ -119,11 +115,10 @@ func (p *parser) readEvents(blocks []block) []readResult {
 	const batch = 128
 	results := make([]readResult, len(blocks))
 	work := func(next func() (int, int)) {
-		br := newLineReader()
-		var buf bytes.Buffer
+		d := newDecoder()
 		for lo, hi := next(); lo < hi; lo, hi = next() {
 			for i := lo; i < hi; i++ {
-				results[i] = p.readEvent(br, &buf, blocks[i])
+				results[i] = p.readEvent(d, blocks[i])
 			}
 		}
 	}
@@ -145,14 +140,13 @@ func (p *parser) readEvents(blocks []block) []readResult {
 // readEvent decodes one VEVENT block and reads it. It recovers from a
 // panic, in go-ical or here, as the block's error: a worker goroutine must
 // never take the daemon down.
-func (p *parser) readEvent(br *bufio.Reader, buf *bytes.Buffer, b block) (r readResult) {
+func (p *parser) readEvent(d *decoder, b block) (r readResult) {
 	defer func() {
 		if e := recover(); e != nil {
 			r = readResult{err: fmt.Errorf("read %s: %v", b.name, e)}
 		}
 	}()
-	buf.Reset()
-	c, err := decode(br, b, buf)
+	c, err := d.event(b)
 	if err != nil {
 		return readResult{err: err}
 	}
@@ -163,55 +157,17 @@ func (p *parser) readEvent(br *bufio.Reader, buf *bytes.Buffer, b block) (r read
 	return readResult{v: v}
 }
 
-// decode hands one block to go-ical, wrapped in a VCALENDAR of its own.
-// With a filter buffer, only the properties Parse reads are passed on
-// (see keepEventLines).
-func decode(br *bufio.Reader, b block, filter *bytes.Buffer) (*ical.Component, error) {
-	if !b.complete {
-		return nil, fmt.Errorf("decode %s: no END:%s before the data ends", b.name, b.name)
-	}
-	body := b.data
-	if filter != nil {
-		keepEventLines(filter, body)
-		body = filter.Bytes()
-	}
-	cal, err := decodeCalendar(br, body)
-	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", b.name, err)
-	}
-	if len(cal.Children) != 1 {
-		return nil, fmt.Errorf("decode %s: malformed component", b.name)
-	}
-	return cal.Children[0], nil
-}
-
-// decodeCalendar decodes content lines as the body of a VCALENDAR. go-ical
-// panics on some malformed lines; that costs these lines only.
-func decodeCalendar(br *bufio.Reader, body []byte) (cal *ical.Calendar, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			cal, err = nil, fmt.Errorf("malformed content line (%v)", r)
-		}
-	}()
-	br.Reset(io.MultiReader(
-		strings.NewReader("BEGIN:VCALENDAR\r\n"),
-		bytes.NewReader(body),
-		strings.NewReader("\r\nEND:VCALENDAR\r\n"),
-	))
-	return ical.NewDecoder(br).Decode()
-}
-
 // readProps reads the VCALENDAR's own properties; only METHOD matters. If
 // a stray line spoils the lot, the METHOD line is decoded on its own.
-func (p *parser) readProps(br *bufio.Reader, props []byte) {
+func (p *parser) readProps(d *decoder, props []byte) {
 	if p.cal.Method != MethodNone || len(props) == 0 {
 		return
 	}
-	cal, err := decodeCalendar(br, props)
+	cal, err := d.calendar(props)
 	if err != nil {
 		for line := range bytes.Lines(props) {
 			if hasPrefixFold(line, "METHOD") {
-				if cal, err = decodeCalendar(br, bytes.TrimRight(line, "\r\n")); err == nil {
+				if cal, err = d.calendar(bytes.TrimRight(line, "\r\n")); err == nil {
 					break
 				}
 			}

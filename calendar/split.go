@@ -132,6 +132,12 @@ func beginEnd(line []byte) (lineKind, string) {
 	if len(rest) == 0 || len(rest) > 64 {
 		return lineOther, ""
 	}
+	// The common names come back as constants, without an allocation.
+	for _, known := range []string{"VEVENT", "VALARM", "VTIMEZONE", "STANDARD", "DAYLIGHT", "VCALENDAR", "VTODO"} {
+		if bytes.EqualFold(rest, []byte(known)) {
+			return kind, known
+		}
+	}
 	return kind, string(bytes.ToUpper(rest))
 }
 
@@ -146,71 +152,4 @@ func lastIndex(stack []string, name string) int {
 		}
 	}
 	return -1
-}
-
-// keepEventLines copies into dst the lines of a VEVENT block that Parse
-// reads: its BEGIN and END lines and the properties below, each with its
-// folded continuation lines. Everything else (X- properties, CREATED,
-// VALARMs...) never reaches go-ical, which saves most of the decoding of
-// an Outlook invitation and makes a malformed line there harmless.
-func keepEventLines(dst *bytes.Buffer, block []byte) {
-	var stack []string
-	keep := false
-	for len(block) > 0 {
-		n := bytes.IndexByte(block, '\n') + 1
-		if n == 0 {
-			n = len(block)
-		}
-		line := block[:n]
-		block = block[n:]
-		trimmed := bytes.TrimRight(line, "\r\n")
-		if len(trimmed) > 0 && (trimmed[0] == ' ' || trimmed[0] == '\t') {
-			if keep {
-				dst.Write(line)
-			}
-			continue
-		}
-		switch kind, name := beginEnd(trimmed); kind {
-		case lineOpen:
-			stack = append(stack, name)
-			keep = len(stack) == 1
-		case lineClose:
-			i := lastIndex(stack, name)
-			if i >= 0 {
-				stack = stack[:i]
-			}
-			keep = i == 0
-		default:
-			keep = len(stack) == 1 && eventProperty(trimmed)
-		}
-		if keep {
-			dst.Write(line)
-			if line[len(line)-1] != '\n' {
-				dst.WriteString("\r\n")
-			}
-		}
-	}
-}
-
-// eventProperty reports whether a content line holds a property Parse
-// reads from a VEVENT.
-func eventProperty(line []byte) bool {
-	end := bytes.IndexAny(line, ";:")
-	if end <= 0 || end > 16 {
-		return false
-	}
-	var name [16]byte
-	for i, c := range line[:end] {
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		name[i] = c
-	}
-	switch string(name[:end]) {
-	case "UID", "DTSTART", "DTEND", "DURATION", "DTSTAMP", "SEQUENCE", "STATUS",
-		"SUMMARY", "DESCRIPTION", "LOCATION", "ORGANIZER", "ATTENDEE",
-		"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID":
-		return true
-	}
-	return false
 }

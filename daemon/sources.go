@@ -141,7 +141,7 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 	if len(ivs) == 0 && len(cancelled) == 0 {
 		return nil
 	}
-	changes, err := d.store.Apply(ctx, store.Report{Source: "imap:" + m.Folder, Interviews: ivs, Cancelled: cancelled}, now, scheduler.Planner(d.cfg))
+	changes, err := d.store.Apply(ctx, store.Report{Source: "imap:" + m.Folder, Interviews: interview.Latest(ivs), Cancelled: cancelled}, now, scheduler.Planner(d.cfg))
 	if err != nil {
 		return fmt.Errorf("store invitation: %w", err)
 	}

@@ -1,12 +1,15 @@
 package detect
 
 import (
+	"flag"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/followupd/followupd/calendar"
 )
+
+var zzCase = flag.String("zzcase", "", "")
 
 func TestZZPerf(t *testing.T) {
 	cfg := testConfig(t)
@@ -21,6 +24,9 @@ func TestZZPerf(t *testing.T) {
 		"1MB desc no newline": timed("Interview", strings.Repeat("x", 1<<20)),
 	}
 	for name, ev := range cases {
+		if !strings.Contains(name, *zzCase) {
+			continue
+		}
 		t0 := time.Now()
 		Event(ev, calendar.MethodNone, cfg)
 		t.Logf("%s: %v", name, time.Since(t0))

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/followupd/followupd/calendar"
+	"github.com/followupd/followupd/detect"
+	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/replies"
 )
@@ -15,15 +18,31 @@ func (e Explainer) message(r *Report, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errNotMessage, err)
 	}
+	// Clients often carry one invitation twice (Gmail: an inline
+	// text/calendar part and an invite.ics attachment): each event is shown
+	// once, in its newest version.
+	var ivs []interview.Interview
+	skipped := map[string]bool{}
 	for i, inv := range m.Invitations {
-		var part Report
-		if err := e.calendar(&part, inv); err != nil {
+		cal, err := calendar.Parse(inv, e.ParseOptions())
+		if err != nil {
 			r.Problems = append(r.Problems, fmt.Sprintf("invitation part %d: %v", i+1, err))
 			continue
 		}
-		r.Interviews = append(r.Interviews, part.Interviews...)
-		r.Skipped = append(r.Skipped, part.Skipped...)
-		r.Problems = append(r.Problems, part.Problems...)
+		for _, p := range cal.Problems {
+			r.Problems = append(r.Problems, problemText(p))
+		}
+		res := detect.Detect(cal, e.Config)
+		ivs = append(ivs, res.Interviews...)
+		for _, s := range res.Skipped {
+			if k := s.UID + "\x00" + s.Summary; !skipped[k] {
+				skipped[k] = true
+				r.Skipped = append(r.Skipped, Skipped{UID: s.UID, Summary: s.Summary, Reason: s.Reason})
+			}
+		}
+	}
+	for _, iv := range interview.Latest(ivs) {
+		r.Interviews = append(r.Interviews, e.interviewJSON(iv))
 	}
 	rep, err := replies.Read(bytes.NewReader(data), replies.RulesFrom(e.Config, e.Now))
 	if err == nil && rep.IsReply() {

@@ -122,3 +122,22 @@ type Reminder struct {
 	Kind ReminderKind
 	Due  time.Time
 }
+
+// Latest keeps one interview per Key, the newest version (see Newer), in
+// the order the keys were first seen. An invitation often carries the same
+// event twice (an inline text/calendar part and an .ics attachment).
+func Latest(ivs []Interview) []Interview {
+	out := make([]Interview, 0, len(ivs))
+	at := make(map[Key]int, len(ivs))
+	for _, iv := range ivs {
+		if j, ok := at[iv.Key]; ok {
+			if Newer(iv, out[j]) {
+				out[j] = iv
+			}
+			continue
+		}
+		at[iv.Key] = len(out)
+		out = append(out, iv)
+	}
+	return out
+}

@@ -1,0 +1,198 @@
+package calendar
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/emersion/go-ical"
+)
+
+// maxCachedPeople bounds a decoder's cache of ORGANIZER and ATTENDEE lines.
+const maxCachedPeople = 4096
+
+// decoder hands blocks to go-ical. It is one goroutine's state: a reused
+// line reader and buffer, and a cache of decoded ORGANIZER and ATTENDEE
+// lines. In an export the same people lines (the owner's own ATTENDEE
+// line above all) come back in event after event, and their parameters
+// are the dearest part of go-ical's decoding, so each distinct line is
+// decoded once.
+type decoder struct {
+	br     *bufio.Reader
+	buf    bytes.Buffer
+	people [][]byte
+	cache  map[string]ical.Prop
+}
+
+func newDecoder() *decoder {
+	return &decoder{br: bufio.NewReaderSize(nil, 16<<10), cache: map[string]ical.Prop{}}
+}
+
+// component decodes a block as it is.
+func (d *decoder) component(b block) (*ical.Component, error) {
+	if !b.complete {
+		return nil, fmt.Errorf("decode %s: no END:%s before the data ends", b.name, b.name)
+	}
+	return d.single(b.name, b.data)
+}
+
+// event decodes a VEVENT block, passing go-ical only the properties Parse
+// reads (see keepEventLines), with the people lines decoded one by one
+// through the cache. Their order is kept: it is the order of the panel.
+func (d *decoder) event(b block) (*ical.Component, error) {
+	if !b.complete {
+		return nil, fmt.Errorf("decode %s: no END:%s before the data ends", b.name, b.name)
+	}
+	d.buf.Reset()
+	d.people = keepEventLines(&d.buf, d.people[:0], b.data)
+	c, err := d.single(b.name, d.buf.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range d.people {
+		p, err := d.person(line)
+		if err != nil {
+			return nil, fmt.Errorf("decode %s: %w", b.name, err)
+		}
+		c.Props[p.Name] = append(c.Props[p.Name], p)
+	}
+	return c, nil
+}
+
+func (d *decoder) single(name string, data []byte) (*ical.Component, error) {
+	cal, err := d.calendar(data)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s: %w", name, err)
+	}
+	if len(cal.Children) != 1 {
+		return nil, fmt.Errorf("decode %s: malformed component", name)
+	}
+	return cal.Children[0], nil
+}
+
+// person decodes one ORGANIZER or ATTENDEE line, from the cache if it can.
+// The cached Params maps are shared and must not be modified.
+func (d *decoder) person(line []byte) (ical.Prop, error) {
+	if p, ok := d.cache[string(line)]; ok {
+		return p, nil
+	}
+	cal, err := d.calendar(line)
+	if err != nil {
+		return ical.Prop{}, err
+	}
+	var p ical.Prop
+	for _, ps := range cal.Props {
+		if len(ps) == 1 {
+			p = ps[0]
+		}
+	}
+	if p.Name == "" || len(cal.Props) != 1 || len(cal.Children) != 0 {
+		return ical.Prop{}, fmt.Errorf("malformed %s line", truncate(string(line), 9))
+	}
+	if len(d.cache) < maxCachedPeople {
+		d.cache[string(line)] = p
+	}
+	return p, nil
+}
+
+// calendar decodes content lines as the body of a VCALENDAR. go-ical
+// panics on some malformed lines; that costs these lines only.
+func (d *decoder) calendar(body []byte) (cal *ical.Calendar, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cal, err = nil, fmt.Errorf("malformed content line (%v)", r)
+		}
+	}()
+	d.br.Reset(io.MultiReader(
+		strings.NewReader("BEGIN:VCALENDAR\r\n"),
+		bytes.NewReader(body),
+		strings.NewReader("\r\nEND:VCALENDAR\r\n"),
+	))
+	return ical.NewDecoder(d.br).Decode()
+}
+
+// keepEventLines copies into dst the lines of a VEVENT block that Parse
+// reads: its BEGIN and END lines and the properties eventProperty names,
+// each with its folded continuation lines. ORGANIZER and ATTENDEE lines are
+// not copied but appended to people, continuation lines included and line
+// breaks trimmed. Everything else (X- properties, CREATED, VALARMs...)
+// never reaches go-ical, which saves most of the decoding of an Outlook
+// invitation and makes a malformed line there harmless.
+func keepEventLines(dst *bytes.Buffer, people [][]byte, block []byte) [][]byte {
+	var stack []string
+	keep, person := false, -1 // person: offset in block of the open people line
+	rest := block
+	flushPerson := func(end int) {
+		if person >= 0 {
+			people = append(people, bytes.TrimRight(block[person:end], "\r\n"))
+			person = -1
+		}
+	}
+	for len(rest) > 0 {
+		off := len(block) - len(rest)
+		n := bytes.IndexByte(rest, '\n') + 1
+		if n == 0 {
+			n = len(rest)
+		}
+		line := rest[:n]
+		rest = rest[n:]
+		trimmed := bytes.TrimRight(line, "\r\n")
+		if len(trimmed) > 0 && (trimmed[0] == ' ' || trimmed[0] == '\t') {
+			if keep && person < 0 {
+				dst.Write(line)
+			}
+			continue
+		}
+		flushPerson(off)
+		switch kind, name := beginEnd(trimmed); kind {
+		case lineOpen:
+			stack = append(stack, name)
+			keep = len(stack) == 1
+		case lineClose:
+			i := lastIndex(stack, name)
+			if i >= 0 {
+				stack = stack[:i]
+			}
+			keep = i == 0
+		default:
+			keep = len(stack) == 1 && eventProperty(trimmed)
+			if keep && (hasPrefixFold(trimmed, "ATTENDEE") || hasPrefixFold(trimmed, "ORGANIZER")) {
+				person = off
+				continue
+			}
+		}
+		if keep {
+			dst.Write(line)
+			if line[len(line)-1] != '\n' {
+				dst.WriteString("\r\n")
+			}
+		}
+	}
+	flushPerson(len(block))
+	return people
+}
+
+// eventProperty reports whether a content line holds a property Parse
+// reads from a VEVENT.
+func eventProperty(line []byte) bool {
+	end := bytes.IndexAny(line, ";:")
+	if end <= 0 || end > 16 {
+		return false
+	}
+	var name [16]byte
+	for i, c := range line[:end] {
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		name[i] = c
+	}
+	switch string(name[:end]) {
+	case "UID", "DTSTART", "DTEND", "DURATION", "DTSTAMP", "SEQUENCE", "STATUS",
+		"SUMMARY", "DESCRIPTION", "LOCATION", "ORGANIZER", "ATTENDEE",
+		"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID":
+		return true
+	}
+	return false
+}

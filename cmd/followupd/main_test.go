@@ -1,0 +1,105 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs one command line in-process with no config file anywhere
+// unless the arguments name one.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errw bytes.Buffer
+	home := t.TempDir()
+	env := &env{stdout: &out, stderr: &errw, getenv: func(k string) string {
+		switch k {
+		case "HOME", "XDG_STATE_HOME":
+			return home
+		case "XDG_CONFIG_HOME":
+			return filepath.Join(home, "config")
+		}
+		return ""
+	}}
+	code = run(t.Context(), env, args)
+	return code, out.String(), errw.String()
+}
+
+func TestExplainExitCodesAndOrder(t *testing.T) {
+	sample := filepath.Join("..", "..", "testdata", "sample.ics")
+	cancel := filepath.Join("..", "..", "testdata", "calendars", "outlook-cancel.ics")
+	missing := filepath.Join(t.TempDir(), "missing.ics")
+
+	code, out, _ := runCLI(t, "explain", "--json", cancel, sample)
+	if code != 0 {
+		t.Fatalf("exit %d for readable files, want 0", code)
+	}
+	var files []string
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var obj struct {
+			File string `json:"file"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &obj); err != nil {
+			t.Fatalf("line %q is not JSON: %v", sc.Text(), err)
+		}
+		files = append(files, obj.File)
+	}
+	if len(files) != 2 || files[0] != cancel || files[1] != sample {
+		t.Errorf("files in output = %q, want input order", files)
+	}
+
+	code, out, errOut := runCLI(t, "explain", "--json", sample, missing)
+	if code != 1 {
+		t.Errorf("exit %d with an unreadable file, want 1", code)
+	}
+	if n := strings.Count(out, "\n"); n != 2 {
+		t.Errorf("%d JSON lines, want one per file (2)", n)
+	}
+	if !strings.Contains(out, `"error"`) || !strings.Contains(errOut, "1 of 2 files") {
+		t.Errorf("unreadable file not reported: stdout %q stderr %q", out, errOut)
+	}
+
+	empty := filepath.Join(t.TempDir(), "empty.ics")
+	os.WriteFile(empty, []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"), 0o600)
+	if code, out, _ := runCLI(t, "explain", empty); code != 0 || !strings.Contains(out, "no events found") {
+		t.Errorf("empty calendar: exit %d, output %q", code, out)
+	}
+}
+
+func TestUsageAndErrors(t *testing.T) {
+	if code, _, errOut := runCLI(t); code != 2 || !strings.Contains(errOut, "usage: followupd") {
+		t.Errorf("no arguments: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "frobnicate"); code != 2 || !strings.Contains(errOut, "unknown command") {
+		t.Errorf("unknown command: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, _ := runCLI(t, "explain"); code != 2 {
+		t.Errorf("explain without files: exit %d, want 2", code)
+	}
+	if code, _, _ := runCLI(t, "explain", "--bogus", "x"); code != 2 {
+		t.Errorf("unknown flag: exit %d, want 2", code)
+	}
+	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(out, "followupd ") {
+		t.Errorf("version: exit %d, %q", code, out)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	if code, out, _ := runCLI(t, "check"); code != 0 || !strings.Contains(out, "built-in defaults") {
+		t.Errorf("check on defaults: exit %d, %q", code, out)
+	}
+	if code, out, errOut := runCLI(t, "check", "--config", filepath.Join("..", "..", "config.example.toml")); code != 0 {
+		t.Errorf("check on the example: exit %d, %q %q", code, out, errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	os.WriteFile(bad, []byte("[owner]\nnmae = \"x\"\n"), 0o600)
+	if code, _, errOut := runCLI(t, "check", "--config", bad); code != 1 || !strings.Contains(errOut, "bad.toml:2") {
+		t.Errorf("check on a bad config: exit %d, stderr %q", code, errOut)
+	}
+}
