@@ -54,7 +54,9 @@ func (d *decoder) event(b block) (*ical.Component, error) {
 	for _, line := range d.people {
 		p, err := d.person(line)
 		if err != nil {
-			return nil, fmt.Errorf("decode %s: %w", b.name, err)
+			name, _, _ := bytes.Cut(line, []byte(";"))
+			name, _, _ = bytes.Cut(name, []byte(":"))
+			return nil, fmt.Errorf("decode %s %s: %w", b.name, bytes.ToUpper(name), err)
 		}
 		c.Props[p.Name] = append(c.Props[p.Name], p)
 	}

@@ -26,7 +26,7 @@ type entry struct {
 	kind   entryKind
 	v      *vevent
 	series *vevent   // overrides only
-	w      wall      // instances only
+	w      time.Time // instances only: the wall reading, written as UTC
 	start  time.Time // instances only
 	key    int64     // start, Unix seconds: the first sort key
 }
@@ -91,15 +91,8 @@ func (e *entry) event() Event {
 		ev := m.Event
 		ev.RecurrenceID = e.start
 		ev.Start = e.start
-		ev.End = m.endAt(e.w)
-		// Each instance gets its own people, so changing one cannot
-		// change its siblings.
-		ev.Attendees = slices.Clone(m.Attendees)
-		if m.Organizer != nil {
-			org := *m.Organizer
-			ev.Organizer = &org
-		}
-		return ev
+		ev.End = m.endAt(wallOf(e.w))
+		return ev // Organizer and Attendees shared with the siblings
 	}
 	return e.v.Event
 }
@@ -182,7 +175,7 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 			entries = append(entries, entry{kind: entryOverride, v: o, series: m, key: o.Start.Unix()})
 			continue
 		}
-		entries = append(entries, entry{kind: entryInstance, v: m, w: w, start: start, key: key.rid})
+		entries = append(entries, entry{kind: entryInstance, v: m, w: t, start: start, key: key.rid})
 	}
 }
 

@@ -43,7 +43,8 @@ var ErrNotICalendar = errors.New("not iCalendar data: no VCALENDAR")
 // cancelled. Overrides whose instance the series does not generate (outside
 // the window, or the series missing) are returned as they are.
 //
-// Parse never panics and never reads time.Local.
+// The instances of one series share their Organizer and Attendees: treat
+// them as read-only. Parse never panics and never reads time.Local.
 func Parse(data []byte, opts Options) (*Calendar, error) {
 	if opts.Location == nil {
 		return nil, errors.New("parse calendar: Options.Location is required")

@@ -115,7 +115,7 @@ func isUTCName(id string) bool {
 // loadIANA loads an IANA zone, also from behind a path prefix such as
 // "/mozilla.org/20050126_1/America/New_York" or
 // "/softwarestudio.org/Olson_20011030_5/Europe/Berlin". It never returns
-// time.Local: a calendar must not depend on the process's TZ.
+// the machine's own zone: a calendar must not depend on where it is read.
 func loadIANA(id string) *time.Location {
 	if strings.HasPrefix(id, "/") {
 		parts := strings.Split(strings.Trim(id, "/"), "/")
@@ -137,9 +137,14 @@ func loadIANA(id string) *time.Location {
 }
 
 // plausibleIANA keeps obviously foreign names (Windows names with spaces,
-// "Local", paths) away from time.LoadLocation and the file system.
+// paths) away from time.LoadLocation and the file system, and the names
+// that mean "this machine's zone" (Local, localtime, posixrules) out.
 func plausibleIANA(id string) bool {
-	if id == "" || len(id) > 64 || id == "Local" || strings.Contains(id, "..") {
+	if id == "" || len(id) > 64 || strings.Contains(id, "..") {
+		return false
+	}
+	switch strings.ToLower(id) {
+	case "local", "localtime", "posixrules":
 		return false
 	}
 	for i := 0; i < len(id); i++ {

@@ -19,9 +19,9 @@ import (
 //  3. the registrable domain of the first interviewer whose address is not
 //     at a mail provider, a scheduling or tracking service, or the owner's
 //     own domain: jane@eng.acme.co.uk gives "Acme".
-func company(ev calendar.Event, cfg *config.Config, ivs []interview.Interviewer) string {
+func company(ev calendar.Event, summary string, cfg *config.Config, ivs []interview.Interviewer) string {
 	parts := participants(ev, cfg.Owner)
-	if c := companyRule(ev.Summary, parts, cfg.Companies); c != "" {
+	if c := companyRule(summary, parts, cfg.Companies); c != "" {
 		return c
 	}
 	sc := summaryContext{keywords: phraseWords(cfg.Detect.Keywords), labels: map[string]bool{}}
@@ -38,7 +38,7 @@ func company(ev calendar.Event, cfg *config.Config, ivs []interview.Interviewer)
 	if n, _ := parseName(cfg.Owner.Name); n != "" {
 		sc.names = append(sc.names, words(n))
 	}
-	if c := companyFromSummary(ev.Summary, sc); c != "" {
+	if c := companyFromSummary(summary, sc); c != "" {
 		return c
 	}
 	return companyFromDomain(ivs, cfg.Owner)
@@ -228,11 +228,11 @@ var placeWords = map[string]bool{"office": true, "offices": true, "hq": true, "h
 // time, trims quotes and dots, and drops a trailing place word ("Acme HQ").
 // "the X office" is a place and gives "".
 func cleanCompany(s string) string {
-	s = oneLine(s)
+	s = clip(s, 200) // a name is short; never scan the rest of a long text
 	if loc := cutRe.FindStringIndex(s); loc != nil {
 		s = s[:loc[0]]
 	}
-	s = strings.Trim(strings.TrimSpace(s), "\"'“”‘’*_.:;")
+	s = strings.Trim(oneLine(s), "\"'“”‘’*_.:;")
 	f := strings.Fields(s)
 	if n := len(f); n > 1 && placeWords[strings.ToLower(f[n-1])] {
 		switch strings.ToLower(f[0]) {

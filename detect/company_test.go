@@ -173,6 +173,8 @@ func TestCompanyFromDomain(t *testing.T) {
 		{"hyphenated", nil, []calendar.Person{person("jane@acme-corp.de", "Jane")}, "Acme-Corp"},
 		{"unlisted TLD", nil, []calendar.Person{person("jane@acme.example", "Jane")}, "Acme"},
 		{"punycode", nil, []calendar.Person{person("jane@xn--mller-kva.de", "Jane")}, "Müller"},
+		{"punycode that decodes to a control character", nil, []calendar.Person{person("jane@xn--a.com", "Jane")}, ""},
+		{"not a host name", nil, []calendar.Person{person("jane@ac!me.com", "Jane")}, ""},
 		{"mail provider", nil, []calendar.Person{person("jane@gmail.com", "Jane")}, ""},
 		{"mail provider, other TLD", nil, []calendar.Person{person("jane@yahoo.co.uk", "Jane")}, ""},
 		{"mail provider by domain", nil, []calendar.Person{person("jane@me.com", "Jane")}, ""},

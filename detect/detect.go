@@ -23,6 +23,7 @@ package detect
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
@@ -111,9 +112,9 @@ func Event(ev calendar.Event, method calendar.Method, cfg *config.Config) (inter
 		iv.Status = interview.Cancelled
 	}
 	iv.Interviewers = interviewers(ev, cfg.Owner, text.description)
-	iv.Company = company(ev, cfg, iv.Interviewers)
-	iv.Position = position(ev.Summary, text.description, iv.Company, cfg.Detect.Keywords)
-	iv.Phone = phone(text.description, ev.Location, cfg.Owner)
+	iv.Company = company(ev, text.summary, cfg, iv.Interviewers)
+	iv.Position = position(text.summary, text.description, iv.Company, cfg.Detect.Keywords)
+	iv.Phone = phone(text.description, clip(ev.Location, maxSummary), cfg.Owner)
 	return iv, nil
 }
 
@@ -129,15 +130,36 @@ func isCancelled(ev calendar.Event, method calendar.Method) bool {
 	return s == "CANCELLED" || s == "CANCELED"
 }
 
-// texts holds an event's summary and description as plain text and as words.
+// Only the start of a hostile or runaway summary or description is read, so
+// that one event costs bounded time. Real summaries are one line; real
+// descriptions, HTML included, are a few kilobytes.
+const (
+	maxSummary     = 1 << 10
+	maxDescription = 64 << 10
+)
+
+// texts holds an event's summary and description as read: clipped, the
+// description turned from HTML into text, and both as words.
 type texts struct {
-	description             string // HTML turned into text
+	summary, description    string
 	summaryWords, descWords []string
 }
 
 func eventText(ev calendar.Event) texts {
-	d := plainText(ev.Description)
-	return texts{description: d, summaryWords: words(ev.Summary), descWords: words(d)}
+	s := clip(ev.Summary, maxSummary)
+	d := plainText(clip(ev.Description, maxDescription))
+	return texts{summary: s, description: d, summaryWords: words(s), descWords: words(d)}
+}
+
+// clip returns at most the first n bytes of s, cut at a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // skipReason returns why ev is not an interview, or "" when it is one.

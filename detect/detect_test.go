@@ -1,7 +1,9 @@
 package detect
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -362,5 +364,70 @@ func TestEventShapes(t *testing.T) {
 				t.Errorf("got\n%+v\nwant\n%+v", got, want)
 			}
 		})
+	}
+}
+
+// TestEventHugeInput feeds runaway summaries, descriptions and guest lists:
+// each must be handled in bounded time (the quadratic versions of these
+// rules took minutes), and the clipped text must still be read.
+func TestEventHugeInput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	var guests []calendar.Person
+	for i := range 5000 {
+		guests = append(guests, person(fmt.Sprintf("p%d@acme%d.com", i, i), fmt.Sprintf("Jane Doe%d", i)))
+	}
+	tests := []struct {
+		name    string
+		ev      calendar.Event
+		company string
+	}{
+		{"long summary", timed("Interview – Acme "+strings.Repeat("Acme ", 20000), ""), ""},
+		{"many at", timed("Interview at Acme; "+strings.Repeat("interview at ", 20000), ""), "Acme"},
+		{"many separators", timed("Interview – Acme"+strings.Repeat(" - interview", 20000), ""), "Acme"},
+		{"many roles", timed("Interview – Acme", strings.Repeat("the role ", 20000)), "Acme"},
+		{"many for", timed("Interview – Acme", strings.Repeat("interview for ", 20000)), "Acme"},
+		{"many calls", timed("Interview – Acme", strings.Repeat("call ", 20000)), "Acme"},
+		{"one huge line", timed("Interview – Acme", strings.Repeat("x", 1<<20)), "Acme"},
+		{"many titles and guests", timed("Interview – Acme", strings.Repeat("Dr. Doe ", 20000), guests...), "Acme"},
+	}
+	cfg := testConfig(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			began := time.Now()
+			iv, skip := Event(tt.ev, calendar.MethodNone, cfg)
+			if took := time.Since(began); took > 10*time.Second {
+				t.Errorf("took %v", took)
+			}
+			if skip != nil {
+				t.Fatalf("skipped: %s", skip.Reason)
+			}
+			if iv.Summary != tt.ev.Summary || iv.Description != tt.ev.Description {
+				t.Error("summary or description not copied whole")
+			}
+			if tt.company != "" && iv.Company != tt.company {
+				t.Errorf("company = %q, want %q", iv.Company, tt.company)
+			}
+		})
+	}
+}
+
+func TestClip(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"abc", 2, "ab"},
+		{"aé", 2, "a"}, // never half a rune
+		{"日本", 4, "日"},
+		{"abc", 0, ""},
+	}
+	for _, tt := range tests {
+		if got := clip(tt.s, tt.n); got != tt.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
 	}
 }

@@ -100,7 +100,8 @@ func isGenericDomain(domain string) bool {
 }
 
 // companyFromLabel turns a registrable label into a company name: "acme" →
-// "Acme", "acme-corp" → "Acme-Corp"; a punycode label is decoded first.
+// "Acme", "acme-corp" → "Acme-Corp"; a punycode label is decoded first. A
+// label of anything but letters, digits and hyphens gives "".
 func companyFromLabel(label string) string {
 	if strings.HasPrefix(label, "xn--") {
 		u, err := idna.ToUnicode(label)
@@ -108,6 +109,11 @@ func companyFromLabel(label string) string {
 			return ""
 		}
 		label = u
+	}
+	if label == "" || strings.ContainsFunc(label, func(r rune) bool {
+		return r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		return "" // not a host name label ("xn--a" decodes to a control character)
 	}
 	parts := strings.Split(label, "-")
 	for i, p := range parts {

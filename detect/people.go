@@ -16,8 +16,8 @@ import (
 // email once. Left out are the owner and aliases, anyone without an email
 // address (a thank-you needs one), rooms, resources and groups, no-reply and
 // scheduling-tool addresses, shared team mailboxes, and attendees who
-// declined. The honorific comes
-// from the CN, else from the description ("you will meet Dr. Doe").
+// declined. The honorific comes from the CN, else from the description
+// ("you will meet Dr. Doe").
 func interviewers(ev calendar.Event, owner config.Owner, desc string) []interview.Interviewer {
 	people := make([]calendar.Person, 0, len(ev.Attendees)+1)
 	if ev.Organizer != nil {
@@ -273,6 +273,14 @@ func honorificsFromText(desc string, ivs []interview.Interviewer) {
 	if desc == "" || len(ivs) == 0 {
 		return
 	}
+	// Index the interviewers by last name so that a long description and a
+	// long guest list do not multiply.
+	byLast := map[string][]int{}
+	for i, iv := range ivs {
+		if f := strings.Fields(strings.ToLower(iv.Name)); len(f) > 0 {
+			byLast[f[len(f)-1]] = append(byLast[f[len(f)-1]], i)
+		}
+	}
 	for _, m := range titleRe.FindAllStringSubmatch(desc, -1) {
 		h, ok := honorificWord(m[1])
 		if !ok {
@@ -284,13 +292,18 @@ func honorificsFromText(desc string, ivs []interview.Interviewer) {
 			mention[i] = strings.ToLower(w)
 		}
 		match := -1
-		for i, iv := range ivs {
-			if mentions(mention, iv.Name) {
-				if match >= 0 {
-					match = -2 // ambiguous
-					break
+		seen := map[int]bool{}
+		for _, w := range mention {
+			for _, i := range byLast[w] {
+				if seen[i] || !mentions(mention, ivs[i].Name) {
+					continue
 				}
-				match = i
+				seen[i] = true
+				if match == -1 {
+					match = i
+				} else {
+					match = -2 // ambiguous
+				}
 			}
 		}
 		if match >= 0 && ivs[match].Honorific == interview.NoHonorific {

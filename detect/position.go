@@ -64,9 +64,10 @@ var (
 //     Engineer – Acme – Interview"), or the words before the keyword when
 //     they are one ("Acme – Staff SRE interview");
 //   - "the X position" (or role, opening, vacancy) in the description, X
-//     being the words after the last "the", "a", "our"... before it and a
-//     job title unless short and comma-free ("Thanks for your interest in
-//     the Senior Backend Engineer position");
+//     being the words after the last "the", "a", "our"... before it, and
+//     either a job title or a few capitalized words ("Thanks for your
+//     interest in the Senior Backend Engineer position", "the Platform
+//     role", not "the open position");
 //   - a description line with a keyword read like a summary ("Phone screen
 //     for Site Reliability Engineer at Globex.").
 //
@@ -101,7 +102,11 @@ func position(summary, desc, company string, keywords []string) string {
 // positionFromPhrase finds "the X position" in text.
 func positionFromPhrase(text, company string) string {
 	for _, loc := range positionWordRe.FindAllStringIndex(text, -1) {
-		before := text[:loc[0]]
+		// A title is a few words: look back no further than 120 bytes.
+		before := text[max(0, loc[0]-120):loc[0]]
+		for before != "" && !utf8.RuneStart(before[0]) {
+			before = before[1:]
+		}
 		if i := strings.LastIndexAny(before, "\n.;:!?()\""); i >= 0 {
 			before = before[i+1:]
 		}
@@ -111,8 +116,16 @@ func positionFromPhrase(text, company string) string {
 		}
 		x := strings.TrimSpace(before[dets[len(dets)-1][1]:])
 		ws := words(x)
-		if len(ws) == 0 || (!hasJobWord(ws) && (strings.Contains(x, ",") || len(ws) > 4)) {
+		if len(ws) == 0 {
 			continue
+		}
+		if !hasJobWord(ws) {
+			// Without a job word, only a short capitalized name will do:
+			// "the Platform role", not "the open position".
+			first, _ := utf8.DecodeRuneInString(x)
+			if !unicode.IsUpper(first) || strings.Contains(x, ",") || len(ws) > 4 {
+				continue
+			}
 		}
 		if p := cleanPosition(x, company); p != "" {
 			return p
@@ -125,7 +138,7 @@ func positionFromPhrase(text, company string) string {
 // a separator and must be a job title or end in "position" or "role".
 func positionAfterFor(s, company string) string {
 	for _, loc := range forRe.FindAllStringIndex(s, -1) {
-		c := s[loc[1]:]
+		c := clip(s[loc[1]:], 200)
 		if l := cutRe.FindStringIndex(c); l != nil {
 			c = c[:l[0]]
 		}

@@ -42,6 +42,9 @@ func TestPosition(t *testing.T) {
 		{"Interview – Acme", "We hope the meeting, and the office, suit your role", ""},
 		{"Interview – Acme", "Your role in this interview: listen", ""},
 		{"Interview – Acme", "Read about the role.", ""},
+		{"Interview – Acme", "Thanks for applying for the open position.", ""},
+		{"Interview – Acme", "We are hiring for the Platform role.", "Platform"},
+		{"Interview – Acme", "This is a new role, as explained.", ""},
 		// A description line with a keyword, read like a summary.
 		{"Interview – Globex", "Phone screen for Site Reliability Engineer at Globex.\nSam will call you.", "Site Reliability Engineer"},
 		{"Interview – Globex", "Final round interview for the Platform Engineer role.", "Platform Engineer"},

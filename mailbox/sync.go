@@ -331,6 +331,8 @@ func (w *Watcher) deliver(ctx context.Context, m Message, log *slog.Logger) (err
 	}()
 	log.Debug("message read", slog.Uint64("uid", uint64(m.UID)),
 		slog.Int("invitations", len(m.Invitations)), slog.Bool("text", m.Text != ""), slog.Bool("html", m.HTML != ""))
+	w.handleMu.Lock()
+	defer w.handleMu.Unlock()
 	if herr := w.handle(ctx, m); herr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -25,17 +25,20 @@ type FolderState struct {
 	UIDValidity, LastUID uint32
 }
 
-// StateStore keeps each folder's sync position across restarts.
+// StateStore keeps each folder's sync position across restarts. It is
+// called from two goroutines (Inbox and Sent).
 type StateStore interface {
 	// FolderState returns the zero value for a folder never synced.
 	FolderState(ctx context.Context, folder string) (FolderState, error)
 	SaveFolderState(ctx context.Context, folder string, st FolderState) error
 }
 
-// Handler receives each new message. A returned error is logged with the
-// message's UID and the message still counts as handled, so it never blocks
-// the ones after it; only when ctx is cancelled is the message left for the
-// next run.
+// Handler receives each new message, from the Inbox and the Sent folder,
+// one call at a time (never concurrently). A returned error (or a panic) is
+// logged with the message's UID and the message still counts as handled, so
+// it never blocks the ones after it; only when ctx is cancelled is the
+// message left for the next run. A message may be handed on again after a
+// crash or a UIDVALIDITY change: handlers must be idempotent.
 type Handler func(ctx context.Context, m Message) error
 
 // DialFunc opens the TCP connection to the server (net.Dialer.DialContext).
@@ -67,6 +70,8 @@ type Watcher struct {
 	cfg     *config.IMAP
 	state   StateStore
 	handle  Handler
+	// handleMu makes the Inbox and Sent syncs take turns in the handler.
+	handleMu sync.Mutex
 	log     *slog.Logger
 	now     func() time.Time
 	dial    DialFunc
@@ -162,6 +167,9 @@ func New(cfg *config.IMAP, st StateStore, h Handler, log *slog.Logger, opts ...O
 	for _, o := range opts {
 		o(w)
 	}
+	if w.cfg.Poll <= 0 { // config.IMAP validates it; a hand-made value may not be
+		w.cfg.Poll = 2 * time.Minute
+	}
 	w.minBackoff = max(w.minBackoff, time.Millisecond)
 	w.maxBackoff = max(w.maxBackoff, w.minBackoff)
 	if w.idleSettle > w.idleRestart {
@@ -201,21 +209,17 @@ func (w *Watcher) runInbox(ctx context.Context) {
 	}
 }
 
-// retryDelay logs why the connection ended and says how long to wait.
+// retryDelay logs why the connection ended and says how long to wait. A
+// refused login was logged by noteLogin and waits for the login gate.
 func (w *Watcher) retryDelay(err error, bo *backoff) time.Duration {
 	var lr *LoginRefusedError
-	if errors.As(err, &lr) {
-		return w.loginRetry
-	}
-	var wait time.Duration
-	if errors.Is(err, errLoginDeferred) {
+	if errors.As(err, &lr) || errors.Is(err, errLoginDeferred) {
 		w.authMu.Lock()
-		wait = time.Until(w.refusedUntil)
+		wait := time.Until(w.refusedUntil)
 		w.authMu.Unlock()
+		return max(wait, w.minBackoff)
 	}
-	if wait <= 0 {
-		wait = bo.next()
-	}
+	wait := bo.next()
 	w.log.Warn("imap connection lost", slog.String("folder", w.cfg.Inbox),
 		slog.Any("error", err), slog.Duration("retry_in", wait.Round(time.Millisecond)))
 	return wait

@@ -127,7 +127,6 @@ func withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 func (s *Store) inTx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	select {
 	case s.writer <- struct{}{}:
-		<-s.writer
 		defer func() { <-s.writer }()
 	case <-ctx.Done():
 		return fmt.Errorf("wait for the writer: %w", ctx.Err())

@@ -202,6 +202,16 @@ func TestDovecotCapabilities(t *testing.T) {
 			if d.IDLE != tt.wantIDLE {
 				t.Errorf("Dovecot.IDLE = %v, want %v", d.IDLE, tt.wantIDLE)
 			}
+			// The greeting, before login, tells the same story.
+			pre, err := imapclient.DialInsecure(d.IMAPAddr(), nil)
+			if err != nil {
+				t.Fatalf("dial: %v", err)
+			}
+			defer func() { _ = pre.Close() }()
+			if got := pre.Caps().Has(imap.CapIdle); got != tt.wantIDLE {
+				t.Errorf("greeting's capabilities have IDLE = %v, want %v", got, tt.wantIDLE)
+			}
+
 			c := login(t, d, d.User, d.Password, nil)
 			caps, err := c.Capability().Wait()
 			if err != nil {
