@@ -13,6 +13,13 @@ import (
 // maxCachedPeople bounds a decoder's cache of ORGANIZER and ATTENDEE lines.
 const maxCachedPeople = 4096
 
+// maxParams bounds the parameters of one content line (everything between
+// the property name and the colon before the value). go-ical builds each
+// parameter value one byte at a time, which takes time quadratic in its
+// length: 40 KB of CN cost 0.2 s, a megabyte would stall the daemon for
+// minutes. Real parameters are a few hundred bytes.
+const maxParams = 4096
+
 // decoder hands blocks to go-ical. It is one goroutine's state: a reused
 // line reader and buffer, and a cache of decoded ORGANIZER and ATTENDEE
 // lines. In an export the same people lines (the owner's own ATTENDEE
@@ -102,6 +109,9 @@ func (d *decoder) person(line []byte) (ical.Prop, error) {
 // calendar decodes content lines as the body of a VCALENDAR. go-ical
 // panics on some malformed lines; that costs these lines only.
 func (d *decoder) calendar(body []byte) (cal *ical.Calendar, err error) {
+	if err := checkParams(body); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			cal, err = nil, fmt.Errorf("malformed content line (%v)", r)
@@ -197,4 +207,40 @@ func eventProperty(line []byte) bool {
 		return true
 	}
 	return false
+}
+
+// checkParams refuses content lines whose parameters exceed maxParams
+// (see there). A line's parameters end at its first colon outside double
+// quotes; they may run over folded continuation lines.
+func checkParams(body []byte) error {
+	inParams, quoted, n := false, false, 0
+	for len(body) > 0 {
+		end := bytes.IndexByte(body, '\n') + 1
+		if end == 0 {
+			end = len(body)
+		}
+		line := bytes.TrimRight(body[:end], "\r\n")
+		body = body[end:]
+		continued := len(line) > 0 && (line[0] == ' ' || line[0] == '\t')
+		if continued {
+			line = line[1:]
+		} else {
+			inParams, quoted, n = true, false, 0
+		}
+		if !inParams {
+			continue
+		}
+		for _, c := range line {
+			if c == '"' {
+				quoted = !quoted
+			} else if c == ':' && !quoted {
+				inParams = false
+				break
+			}
+			if n++; n > maxParams {
+				return fmt.Errorf("content line parameters longer than %d bytes", maxParams)
+			}
+		}
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -169,7 +170,16 @@ func scenarioUIDValidity(t *testing.T, e mailEnv) {
 	// A short window: mail delivered before it must not be handed on again.
 	const window = 3 * time.Second
 	cfg.Backfill = window
-	w, st, rec, logs := newScenarioWatcher(t, e, cfg, WithIdleRestart(time.Hour))
+	// The clock stops once the recent message is in, so that however long
+	// the server takes to report the change, that message stays inside.
+	var stopped atomic.Int64
+	clock := func() time.Time {
+		if ns := stopped.Load(); ns != 0 {
+			return time.Unix(0, ns)
+		}
+		return time.Now()
+	}
+	w, st, rec, logs := newScenarioWatcher(t, e, cfg, WithIdleRestart(time.Hour), WithClock(clock))
 	startWatcher(t, w)
 
 	old := newID("outside-window")
@@ -180,6 +190,7 @@ func scenarioUIDValidity(t *testing.T, e mailEnv) {
 	recent := newID("inside-window")
 	e.deliver(t, testMessage(recent, "inside the window"))
 	rec.waitIDs(t, 0, 10*time.Second, recent)
+	stopped.Store(time.Now().UnixNano())
 	before := st.get("INBOX").UIDValidity
 
 	from := rec.mark()
