@@ -2,14 +2,8 @@ package calendar
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"runtime"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -171,62 +165,4 @@ func BenchmarkParse50k(b *testing.B) {
 			b.ReportMetric(float64(len(data))/1e6, "MB")
 		})
 	}
-}
-
-// TestParse50kFootprint parses the generated 50,000-event export once per
-// FOLLOWUPD_PARSE_FOOTPRINT iteration and logs time and memory, for
-// measuring peak RSS from outside (go test -c, then /usr/bin/time -v).
-// FOLLOWUPD_PARSE_WINDOW=daemon reads it with a six-month window instead of
-// the default per-series one. With FOLLOWUPD_PARSE_FILE=path the export is
-// read from that file, as the daemon would, after a first run has written
-// it there, so that generating it does not count in the process's peak.
-// Skipped unless FOLLOWUPD_PARSE_FOOTPRINT is set.
-func TestParse50kFootprint(t *testing.T) {
-	n, _ := strconv.Atoi(os.Getenv("FOLLOWUPD_PARSE_FOOTPRINT"))
-	if n <= 0 {
-		t.Skip("set FOLLOWUPD_PARSE_FOOTPRINT=N to parse the 50k export N times")
-	}
-	var data []byte
-	if path := os.Getenv("FOLLOWUPD_PARSE_FILE"); path != "" {
-		var err error
-		if data, err = os.ReadFile(path); errors.Is(err, fs.ErrNotExist) {
-			if err := os.WriteFile(path, googleLikeExport(50_000), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			t.Skip("export written; run again to parse it")
-		} else if err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		data = googleLikeExport(50_000)
-	}
-	opts := Options{Location: time.FixedZone("EST", -5*3600)}
-	if os.Getenv("FOLLOWUPD_PARSE_WINDOW") == "daemon" {
-		opts.From = time.Date(2026, 1, 1, 0, 0, 0, 0, opts.Location)
-		opts.Until = time.Date(2026, 7, 1, 0, 0, 0, 0, opts.Location)
-	}
-	var ru0, ru1 syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru0); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	var events int
-	for range n {
-		cal, err := Parse(data, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		events = len(cal.Events)
-	}
-	wall := time.Since(start) / time.Duration(n)
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru1); err != nil {
-		t.Fatal(err)
-	}
-	cpu := func(ru syscall.Rusage) time.Duration {
-		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	t.Logf("%d bytes, %d events: wall %v/op, cpu %v/op, Sys %d MiB, HeapSys %d MiB, max RSS %d MiB (%d MiB before parsing)",
-		len(data), events, wall, (cpu(ru1)-cpu(ru0))/time.Duration(n), ms.Sys>>20, ms.HeapSys>>20, ru1.Maxrss>>10, ru0.Maxrss>>10)
 }

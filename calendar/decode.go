@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/emersion/go-ical"
 )
@@ -28,6 +27,7 @@ const maxParams = 4096
 // decoded once.
 type decoder struct {
 	br     *bufio.Reader
+	body   wrapped
 	buf    bytes.Buffer
 	people [][]byte
 	cache  map[string]ical.Prop
@@ -117,12 +117,33 @@ func (d *decoder) calendar(body []byte) (cal *ical.Calendar, err error) {
 			cal, err = nil, fmt.Errorf("malformed content line (%v)", r)
 		}
 	}()
-	d.br.Reset(io.MultiReader(
-		strings.NewReader("BEGIN:VCALENDAR\r\n"),
-		bytes.NewReader(body),
-		strings.NewReader("\r\nEND:VCALENDAR\r\n"),
-	))
+	d.body = wrapped{parts: [3][]byte{calendarBegin, body, calendarEnd}}
+	d.br.Reset(&d.body)
 	return ical.NewDecoder(d.br).Decode()
+}
+
+var (
+	calendarBegin = []byte("BEGIN:VCALENDAR\r\n")
+	calendarEnd   = []byte("\r\nEND:VCALENDAR\r\n")
+)
+
+// wrapped reads its parts one after the other, like io.MultiReader, but
+// without allocating for each of the many blocks of a large export.
+type wrapped struct {
+	parts [3][]byte
+	i     int
+}
+
+func (w *wrapped) Read(p []byte) (int, error) {
+	for w.i < len(w.parts) && len(w.parts[w.i]) == 0 {
+		w.i++
+	}
+	if w.i == len(w.parts) {
+		return 0, io.EOF
+	}
+	n := copy(p, w.parts[w.i])
+	w.parts[w.i] = w.parts[w.i][n:]
+	return n, nil
 }
 
 // keepEventLines copies into dst the lines of a VEVENT block that Parse
@@ -161,13 +182,23 @@ func keepEventLines(dst *bytes.Buffer, people [][]byte, block []byte) [][]byte {
 		switch kind, name := beginEnd(trimmed); kind {
 		case lineOpen:
 			stack = append(stack, name)
-			keep = len(stack) == 1
+			if len(stack) == 1 { // written afresh: "begin: VEVENT " is fine too
+				dst.WriteString("BEGIN:")
+				dst.WriteString(name)
+				dst.WriteString("\r\n")
+			}
+			keep = false
 		case lineClose:
 			i := lastIndex(stack, name)
 			if i >= 0 {
 				stack = stack[:i]
 			}
-			keep = i == 0
+			if i == 0 {
+				dst.WriteString("END:")
+				dst.WriteString(name)
+				dst.WriteString("\r\n")
+			}
+			keep = false
 		default:
 			keep = len(stack) == 1 && eventProperty(trimmed)
 			if keep && (hasPrefixFold(trimmed, "ATTENDEE") || hasPrefixFold(trimmed, "ORGANIZER")) {

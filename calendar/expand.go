@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/teambition/rrule-go"
@@ -42,7 +43,15 @@ const (
 // finish expands the series, merges the overrides, sorts everything by
 // start, UID and RECURRENCE-ID and builds the Events.
 func (p *parser) finish() {
-	entries := make([]entry, 0, len(p.masterOrder)+len(p.overrideOrder))
+	series := 0
+	for _, m := range p.masters {
+		if m.rule != "" || len(m.rdates) > 0 {
+			series++
+		}
+	}
+	// Room for a year of weekly instances per series, to spare most of the
+	// growing: a large export makes a few hundred thousand entries.
+	entries := make([]entry, 0, len(p.masterOrder)+len(p.overrideOrder)+series*min(p.opts.MaxInstances, 60))
 	used := map[overrideKey]bool{}
 	for _, uid := range p.masterOrder {
 		m := p.masters[uid]
@@ -61,18 +70,41 @@ func (p *parser) finish() {
 			entries = append(entries, entry{kind: entryOverride, v: o, series: p.masters[k.uid], key: o.Start.Unix()})
 		}
 	}
-	// Keys are unique (UID and RECURRENCE-ID identify an event), so an
-	// unstable sort gives the same order every time.
-	slices.SortFunc(entries, func(a, b entry) int {
-		if a.key != b.key {
-			return cmp.Compare(a.key, b.key)
+	// Sort small keys rather than the entries. Keys are unique (UID and
+	// RECURRENCE-ID identify an event), so an unstable sort gives the same
+	// order every time.
+	keys := make([]sortKey, len(entries))
+	for i := range entries {
+		keys[i] = sortKey{entries[i].key, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.start != b.start {
+			return cmp.Compare(a.start, b.start)
 		}
-		return cmp.Or(cmp.Compare(a.v.UID, b.v.UID), a.recurrenceID().Compare(b.recurrenceID()))
+		ea, eb := &entries[a.i], &entries[b.i]
+		return cmp.Or(cmp.Compare(ea.v.UID, eb.v.UID), ea.recurrenceID().Compare(eb.recurrenceID()))
 	})
 	p.cal.Events = make([]Event, len(entries))
-	for i, e := range entries {
-		p.cal.Events[i] = e.event()
+	build := func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			p.cal.Events[k] = entries[keys[k].i].event()
+		}
 	}
+	// Building a few hundred thousand Events is worth a second goroutine.
+	half := len(keys) / 2
+	var wg sync.WaitGroup
+	if half >= 10_000 {
+		wg.Go(func() { build(half, len(keys)) })
+	} else {
+		half = len(keys)
+	}
+	build(0, half)
+	wg.Wait()
+}
+
+type sortKey struct {
+	start int64 // Unix seconds
+	i     int32 // index in entries
 }
 
 func (e *entry) recurrenceID() time.Time {
@@ -105,29 +137,21 @@ func (e *entry) event() Event {
 // the wall clock ("every Monday at 10:00 in Los Angeles"), so a weekly
 // 10:00 series stays at 10:00 local across DST changes, and a reading that
 // falls in a DST gap gets the RFC 5545 treatment of inZone.
-func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (_ []entry, err error) {
+func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (out []entry, err error) {
+	out = entries // what a panic in rrule-go leaves: none of this series
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("expand recurrence: %v", r)
 		}
 	}()
 	dtstart := m.start.asUTC()
-	set := &rrule.Set{}
+	var rule *rrule.RRule
 	if m.rule != "" {
-		r, err := buildRule(m.rule, dtstart, m.untilWall)
-		if err != nil {
+		if rule, err = buildRule(m.rule, dtstart, m.untilWall); err != nil {
 			return entries, err
 		}
-		set.RRule(r)
 	}
-	set.RDate(dtstart) // DTSTART is always the first instance
-	for _, rd := range m.rdates {
-		w := wallOf(rd.at.In(m.zone))
-		if rd.dateOnly && !m.AllDay {
-			w.hour, w.min, w.sec = m.start.hour, m.start.min, m.start.sec
-		}
-		set.RDate(w.asUTC())
-	}
+	next := occurrences(rule, dtstart, m.rdates, m)
 	exAt := map[int64]bool{}
 	exDay := map[[3]int]bool{}
 	for _, ex := range m.exdates {
@@ -146,7 +170,6 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 	if until.IsZero() {
 		until = from.AddDate(0, 0, 366)
 	}
-	next := set.Iterator()
 	for steps, n := 0, 0; ; steps++ {
 		t, ok := next()
 		if !ok {
@@ -176,6 +199,46 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 			continue
 		}
 		entries = append(entries, entry{kind: entryInstance, v: m, w: t, start: start, key: key.rid})
+	}
+}
+
+// occurrences returns the series' wall readings in order: DTSTART (always
+// the first instance, even when the rule would not produce it), the rule's,
+// and the RDATEs. rrule-go's Set does the merging when there are RDATEs;
+// without, its per-call sorting is not worth paying for.
+func occurrences(rule *rrule.RRule, dtstart time.Time, rdates []timeValue, m *vevent) rrule.Next {
+	if len(rdates) > 0 || rule == nil {
+		set := &rrule.Set{}
+		if rule != nil {
+			set.RRule(rule)
+		}
+		set.RDate(dtstart)
+		for _, rd := range rdates {
+			w := wallOf(rd.at.In(m.zone))
+			if rd.dateOnly && !m.AllDay {
+				w.hour, w.min, w.sec = m.start.hour, m.start.min, m.start.sec
+			}
+			set.RDate(w.asUTC())
+		}
+		return set.Iterator()
+	}
+	next := rule.Iterator()
+	first, pending := true, false
+	var held time.Time
+	return func() (time.Time, bool) {
+		if first {
+			first = false
+			t, ok := next()
+			if ok && !t.Equal(dtstart) {
+				held, pending = t, true
+			}
+			return dtstart, true
+		}
+		if pending {
+			pending = false
+			return held, true
+		}
+		return next()
 	}
 }
 

@@ -83,6 +83,9 @@ func TestParseLineFormats(t *testing.T) {
 			[]byte("BEGIN:VEVENT"), []byte("begin:vevent")), []byte("END:VEVENT"), []byte("end:vevent")),
 			[]byte("DESCRIPTION:"), []byte("description:")),
 			"Senior Backend Engineer, Payments.\nBring questions."},
+		{"spaces after component names", bytes.ReplaceAll(bytes.ReplaceAll(crlf,
+			[]byte("BEGIN:VEVENT"), []byte("BEGIN:VEVENT  ")), []byte("END:VEVENT"), []byte("End:vevent ")),
+			"Senior Backend Engineer, Payments.\nBring questions."},
 		{"blank lines and text around", append(append([]byte("Content-Type: text/calendar\r\n\r\n"), bytes.ReplaceAll(crlf, []byte("UID:"), []byte("\r\nUID:"))...), "\r\n-- \r\nSent from my phone\r\n"...),
 			"Senior Backend Engineer, Payments.\nBring questions."},
 	}
@@ -335,5 +338,38 @@ func TestParseIsDeterministic(t *testing.T) {
 	}
 	if len(first.Problems) != 0 || len(first.Events) < 2000 {
 		t.Errorf("%d events, problems %v", len(first.Events), first.Problems)
+	}
+}
+
+// go-ical takes time quadratic in a parameter's length; an invitation
+// with a megabyte of CN must cost its event, not minutes.
+func TestParseLongParameters(t *testing.T) {
+	huge := strings.Repeat("Jane Doe ", 120_000)
+	for _, line := range []string{
+		"ATTENDEE;CN=" + huge + ":mailto:jane.doe@acme.com",
+		`ORGANIZER;CN="` + huge + `":mailto:jane.doe@acme.com`,
+		"DTSTART;X-JUNK=" + huge + ":20260312T150000Z",
+	} {
+		t.Run(line[:12], func(t *testing.T) {
+			start := time.Now()
+			cal := mustParse(t, vcal("BEGIN:VEVENT\nUID:long@x\nDTSTART:20260312T150000Z\n"+line+"\nEND:VEVENT\n"+
+				"BEGIN:VEVENT\nUID:ok@x\nDTSTART:20260312T150000Z\nATTENDEE;CN=Jane Doe:mailto:jane.doe@acme.com\nEND:VEVENT"),
+				Options{Location: time.UTC})
+			if d := time.Since(start); d > time.Second {
+				t.Errorf("took %v", d)
+			}
+			if len(cal.Problems) != 1 || cal.Problems[0].UID != "long@x" || !strings.Contains(cal.Problems[0].Err.Error(), "parameters longer") {
+				t.Errorf("problems %v", cal.Problems)
+			}
+			if len(byUID(cal, "ok@x")) != 1 {
+				t.Error("the other event was lost")
+			}
+		})
+	}
+	// A long value is fine: only parameters are costly.
+	cal := mustParse(t, vcal("BEGIN:VEVENT\nUID:v@x\nDTSTART:20260312T150000Z\nDESCRIPTION:"+huge+"\nEND:VEVENT"), Options{Location: time.UTC})
+	noProblems(t, cal)
+	if e := one(t, cal, "v@x"); len(e.Description) != len(huge) {
+		t.Errorf("description of %d bytes, want %d", len(e.Description), len(huge))
 	}
 }

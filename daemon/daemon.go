@@ -16,6 +16,7 @@ import (
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/mailbox"
+	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
 )
@@ -31,6 +32,16 @@ type Daemon struct {
 
 	mu      sync.Mutex
 	sources map[string]*sourceHealth // by calendar name
+
+	// sender delivers the answers to the owner's replies; nil without
+	// [smtp] (answers then stay queued). answerMu makes one sender of
+	// queued answers at a time (see replies_outbox.go).
+	sender   scheduler.Sender
+	answerMu sync.Mutex
+
+	// dispatcher sends the reminders; nil without [smtp]. Set by
+	// components before any component runs; Kick it after storing changes.
+	dispatcher *scheduler.Dispatcher
 }
 
 // Option changes how a Daemon is built (tests inject clocks and dialers).
@@ -46,6 +57,10 @@ func WithFetcher(f *calendar.Fetcher) Option { return func(d *Daemon) { d.fetche
 func WithIMAPOptions(opts ...mailbox.Option) Option {
 	return func(d *Daemon) { d.imapOpt = append(d.imapOpt, opts...) }
 }
+
+// WithSender sets how emails are sent (tests: an in-process SMTP server or
+// a recorder); the default is a mailer.Sender for [smtp], none without it.
+func WithSender(s scheduler.Sender) Option { return func(d *Daemon) { d.sender = s } }
 
 // New builds a daemon around an open store.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger, opts ...Option) *Daemon {
@@ -98,6 +113,17 @@ func (d *Daemon) components() ([]component, error) {
 		}
 		comps = append(comps, component{"calendars", chores.Run})
 	}
+	if d.sender == nil && d.cfg.HasSMTP() {
+		smtpCfg, err := d.cfg.SMTP()
+		if err != nil {
+			return nil, err
+		}
+		d.sender = mailer.NewSender(smtpCfg, d.log.With(slog.String("component", "smtp")))
+	}
+	if d.sender != nil {
+		comps = append(comps, component{"answers", d.runAnswers})
+	}
+	var mb scheduler.Mailbox // the dispatcher's view of the mailbox; nil without [imap]
 	if d.cfg.HasIMAP() {
 		imapCfg, err := d.cfg.IMAP()
 		if err != nil {
@@ -106,7 +132,19 @@ func (d *Daemon) components() ([]component, error) {
 		log := d.log.With(slog.String("component", "mailbox"), slog.String("account", imapCfg.Username))
 		opts := append([]mailbox.Option{mailbox.WithClock(d.now)}, d.imapOpt...)
 		w := mailbox.New(imapCfg, folderStates{d.store}, d.handleMessage, log, opts...)
+		mb = w
 		comps = append(comps, component{"mailbox", w.Run})
+	}
+	if d.sender != nil && d.cfg.HasSMTP() {
+		disp, err := scheduler.New(d.store, d.sender, mb, d.cfg, d.log.With(slog.String("component", "dispatcher")),
+			scheduler.SystemClock(d.now))
+		if err != nil {
+			return nil, err
+		}
+		d.dispatcher = disp
+		comps = append(comps, component{"dispatcher", disp.Run})
+	} else {
+		d.log.Warn("no [smtp] section: reminders are stored and listed but not sent")
 	}
 	return comps, nil
 }

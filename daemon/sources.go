@@ -99,6 +99,7 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 	if err != nil {
 		return fmt.Errorf("store calendar %q: %w", cal.Name, err)
 	}
+	d.dispatcher.Kick() // reminders may have been added or moved
 	logChanges(log, changes)
 	return d.store.SaveCalendarState(ctx, cal.Name, next)
 }
@@ -124,6 +125,13 @@ func (d *Daemon) parseOptions(now time.Time) calendar.Options {
 // handleMessage takes the invitations out of one new message. A broken
 // invitation is logged and skipped; the message still counts as read.
 func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
+	if d.isSentFolder(m.Folder) {
+		if err := d.handleSentNote(ctx, m); err != nil {
+			return err
+		}
+	} else if handled, err := d.handleReply(ctx, m); handled || err != nil {
+		return err
+	}
 	now := d.now()
 	log := d.log.With(slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)))
 	var ivs []interview.Interview
@@ -145,6 +153,7 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 	if err != nil {
 		return fmt.Errorf("store invitation: %w", err)
 	}
+	d.dispatcher.Kick() // reminders may have been added or moved
 	logChanges(log, changes)
 	return nil
 }

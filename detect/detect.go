@@ -22,7 +22,9 @@ package detect
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/followupd/followupd/calendar"
@@ -66,8 +68,9 @@ func Detect(cal *calendar.Calendar, cfg *config.Config) Result {
 	if cfg == nil {
 		cfg = config.Default()
 	}
+	outcomes := decideAll(cal, cfg)
 	seen := map[string]bool{}
-	for _, ev := range cal.Events {
+	for i, ev := range cal.Events {
 		if isCancelled(ev, cal.Method) {
 			k := keyOf(ev)
 			if !seen[k.String()] {
@@ -75,14 +78,50 @@ func Detect(cal *calendar.Calendar, cfg *config.Config) Result {
 				r.Cancelled = append(r.Cancelled, k)
 			}
 		}
-		iv, skip := Event(ev, cal.Method, cfg)
-		if skip != nil {
-			r.Skipped = append(r.Skipped, *skip)
-			continue
+		if o := outcomes[i]; o.skip != nil {
+			r.Skipped = append(r.Skipped, *o.skip)
+		} else {
+			r.Interviews = append(r.Interviews, o.iv)
 		}
-		r.Interviews = append(r.Interviews, iv)
 	}
 	return r
+}
+
+type outcome struct {
+	iv   interview.Interview
+	skip *Skip
+}
+
+// parallelFrom is the number of events from which Detect spreads the work
+// over the CPUs; below it a goroutine costs more than it saves.
+const parallelFrom = 512
+
+// decideAll runs Event on every event, on up to GOMAXPROCS goroutines for a
+// large calendar (each event is decided on its own), keeping event order.
+func decideAll(cal *calendar.Calendar, cfg *config.Config) []outcome {
+	out := make([]outcome, len(cal.Events))
+	decide := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i].iv, out[i].skip = Event(cal.Events[i], cal.Method, cfg)
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(out) < parallelFrom || workers < 2 {
+		decide(0, len(out))
+		return out
+	}
+	var wg sync.WaitGroup
+	chunk := (len(out) + workers - 1) / workers
+	for lo := 0; lo < len(out); lo += chunk {
+		hi := min(lo+chunk, len(out))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			decide(lo, hi)
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // Event decides whether one event, from a calendar object with the given

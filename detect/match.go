@@ -39,10 +39,66 @@ func plainText(s string) string {
 // words splits s into lower-case words, runs of letters and digits, after
 // dropping URLs and email addresses. Everything else separates words.
 func words(s string) []string {
-	s = linkRe.ReplaceAllString(s, " ")
+	s = stripLinks(s)
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
+}
+
+// stripLinks blanks out URLs and email addresses (linkRe). No match of
+// linkRe spans white space, so it is run only on the white-space-separated
+// fields that could hold one: the same result as running it on the whole
+// text, without a backtracking scan of every long description.
+func stripLinks(s string) string {
+	if !mayHoldLink(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for len(s) > 0 {
+		i := strings.IndexFunc(s, unicode.IsSpace)
+		if i < 0 {
+			i = len(s)
+		}
+		field := s[:i]
+		if mayHoldLink(field) {
+			field = linkRe.ReplaceAllString(field, " ")
+		}
+		b.WriteString(field)
+		// Copy the run of white space that follows.
+		j := strings.IndexFunc(s[i:], func(r rune) bool { return !unicode.IsSpace(r) })
+		if j < 0 {
+			j = len(s) - i
+		}
+		b.WriteString(s[i : i+j])
+		s = s[i+j:]
+	}
+	return b.String()
+}
+
+// mayHoldLink is a cheap test for what linkRe can match: "@", "://", or
+// "www." / "mailto:" / "tel:" in any case.
+func mayHoldLink(s string) bool {
+	if strings.Contains(s, "@") || strings.Contains(s, "://") {
+		return true
+	}
+	for i := 0; i+3 < len(s); i++ {
+		switch s[i] | 0x20 {
+		case 'w':
+			if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "www.") {
+				return true
+			}
+		case 'm':
+			if i+7 <= len(s) && strings.EqualFold(s[i:i+7], "mailto:") {
+				return true
+			}
+		case 't':
+			if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "tel:") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // containsPhrase reports whether the words of phrase occur one after the

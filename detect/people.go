@@ -89,7 +89,7 @@ func plausibleAddress(email string) bool {
 // mailer-daemon and the like, with or without a +tag.
 func isNoReply(local string) bool {
 	local, _, _ = strings.Cut(strings.ToLower(local), "+")
-	compact := strings.NewReplacer("-", "", "_", "", ".", "").Replace(local)
+	compact := compactLocal(local)
 	if strings.Contains(compact, "noreply") || strings.Contains(compact, "donotreply") ||
 		strings.HasPrefix(compact, "notification") {
 		return true
@@ -118,7 +118,7 @@ func isRoom(local, domain, cn string) bool {
 			return true
 		}
 	}
-	compact := strings.NewReplacer("-", "", "_", "", ".", "").Replace(l)
+	compact := compactLocal(l)
 	for _, p := range []string{"confroom", "conferenceroom", "meetingroom", "boardroom"} {
 		if strings.HasPrefix(compact, p) {
 			return true
@@ -167,7 +167,7 @@ func isTeam(email, name string) bool {
 	}
 	local, _, _ := strings.Cut(email, "@")
 	local, _, _ = strings.Cut(local, "+")
-	return teamLocalParts[strings.NewReplacer("-", "", "_", "", ".", "").Replace(local)]
+	return teamLocalParts[compactLocal(local)]
 }
 
 // honorificWord reads a title: Mr, Ms, Mrs, Dr with or without the dot, and
@@ -338,4 +338,15 @@ func mentions(mention []string, name string) bool {
 		return true
 	}
 	return false
+}
+
+// compactLocal drops the separators people put in mailbox names
+// ("no-reply", "no_reply", "no.reply" are all "noreply").
+func compactLocal(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' {
+			return -1
+		}
+		return r
+	}, s)
 }

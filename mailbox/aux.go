@@ -50,27 +50,32 @@ func (w *Watcher) withAux(ctx context.Context, fn func(*session) error) error {
 	}
 	// Between uses the server may stay silent for a poll period; a
 	// connection silent for longer has died without telling.
-	s.dc.allow(w.cfg.Poll + w.readTimeout)
+	s.dc.allow(w.poll + w.readTimeout)
 	return err
 }
 
 // runAux polls the Sent folder every Poll when one is set, else closes the
 // second connection once it has been unused for a poll period.
 func (w *Watcher) runAux(ctx context.Context) {
-	t := time.NewTicker(w.cfg.Poll)
+	t := time.NewTicker(w.poll)
 	defer t.Stop()
 	for {
 		if w.cfg.Sent != "" {
-			err := w.withAux(ctx, func(s *session) error { return w.syncFolder(ctx, s, w.cfg.Sent) })
+			err := w.withAux(ctx, func(s *session) error {
+				if err := s.refresh(w.cfg.Sent); err != nil {
+					return err
+				}
+				return w.syncFolder(ctx, s, w.cfg.Sent)
+			})
 			if err != nil && ctx.Err() == nil && !errors.Is(err, errLoginDeferred) {
 				var lr *LoginRefusedError
 				if !errors.As(err, &lr) { // a refusal is reported by noteLogin
 					w.log.Warn("imap sent folder sync failed", slog.String("folder", w.cfg.Sent),
-						slog.Any("error", err), slog.Duration("retry_in", w.cfg.Poll))
+						slog.Any("error", err), slog.Duration("retry_in", w.poll))
 				}
 			}
 		} else {
-			w.closeAuxIfUnused(w.cfg.Poll)
+			w.closeAuxIfUnused(w.poll)
 		}
 		select {
 		case <-ctx.Done():
@@ -125,7 +130,7 @@ func (w *Watcher) HasMessageID(ctx context.Context, folder, messageID string) (b
 	}
 	var found bool
 	err := w.withAux(ctx, func(s *session) error {
-		if _, err := s.selectFolder(folder); err != nil {
+		if err := s.refresh(folder); err != nil {
 			return err
 		}
 		// HEADER matches a substring: the brackets make it the whole id.

@@ -117,6 +117,19 @@ func (s *session) selectFolder(name string) (*imap.SelectData, error) {
 	return data, nil
 }
 
+// refresh selects name, or when it is already selected asks the server
+// for news (NOOP): not every server looks for new mail on SEARCH alone.
+func (s *session) refresh(name string) error {
+	if s.selected == name && s.sel != nil {
+		if err := s.c.Noop().Wait(); err != nil {
+			return fmt.Errorf("noop in %q: %w", name, err)
+		}
+		return nil
+	}
+	_, err := s.selectFolder(name)
+	return err
+}
+
 // canIdle reports whether the server offers IDLE (RFC 2177, part of IMAP4rev2).
 func (s *session) canIdle() bool {
 	caps := s.c.Caps()
@@ -276,6 +289,9 @@ func refused(err error) error {
 	var ie *imap.Error
 	if errors.As(err, &ie) && ie.Code != imap.ResponseCodeUnavailable {
 		reason := ie.Text
+		if reason == "" {
+			reason = "the server said " + string(ie.Type)
+		}
 		if ie.Code != "" {
 			reason = "[" + string(ie.Code) + "] " + reason
 		}

@@ -14,10 +14,10 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
-// stuckSkipAfter is how many connection losses in a row, while working on
-// the same message, make the watcher skip that message: a message whose
-// FETCH response breaks the client (or the server) must not block the ones
-// after it.
+// stuckSkipAfter is how many failed sessions in a row (the connection lost,
+// or the server answering NO to the FETCH) while working on the same message
+// make the watcher skip that message: a message whose FETCH breaks the
+// client or the server must not block the ones after it.
 const stuckSkipAfter = 3
 
 // syncFolder hands on every new message of folder: those above the saved
@@ -129,9 +129,7 @@ func (w *Watcher) syncChunk(ctx context.Context, s *session, folder string, chun
 		}
 		return nil
 	case errors.As(err, &ie):
-		log.Error("message skipped: the server cannot fetch it",
-			slog.Uint64("uid", uint64(chunk[0])), slog.Any("error", err))
-		return w.advance(ctx, folder, st, uint32(chunk[0]))
+		return w.refusedFetch(ctx, folder, st, chunk[0], err, log)
 	case err != nil:
 		return fmt.Errorf("fetch from %q: %w", folder, err)
 	}
@@ -150,6 +148,8 @@ func (w *Watcher) syncChunk(ctx context.Context, s *session, folder string, chun
 			m, err := w.fetchMessage(s, folder, meta, log)
 			var ue *unreadableError
 			switch {
+			case errors.As(err, &ie):
+				return w.refusedFetch(ctx, folder, st, uid, err, log)
 			case errors.As(err, &ue):
 				log.Error("message skipped: it cannot be read", slog.Uint64("uid", uint64(uid)),
 					slog.String("message_id", messageID(meta)), slog.Any("error", err))
@@ -166,6 +166,19 @@ func (w *Watcher) syncChunk(ctx context.Context, s *session, folder string, chun
 		}
 	}
 	return nil
+}
+
+// refusedFetch deals with a NO to the FETCH of one message. It may be
+// passing ([UNAVAILABLE], a busy server), so the session is retried; after
+// stuckSkipAfter refusals in a row the message is skipped for good.
+func (w *Watcher) refusedFetch(ctx context.Context, folder string, st *FolderState, uid imap.UID, err error, log *slog.Logger) error {
+	w.noteStuck(folder, st.LastUID)
+	if w.stuckCount(folder, st.LastUID) < stuckSkipAfter {
+		return fmt.Errorf("fetch message %d from %q: %w", uid, folder, err)
+	}
+	log.Error("message skipped: the server cannot fetch it",
+		slog.Uint64("uid", uint64(uid)), slog.Int("attempts", stuckSkipAfter), slog.Any("error", err))
+	return w.advance(ctx, folder, st, uint32(uid))
 }
 
 // unreadableError marks a message that cannot be read, as opposed to a
@@ -203,10 +216,7 @@ func (w *Watcher) fetchMessage(s *session, folder string, meta *imapclient.Fetch
 		sections = append(sections, p.body)
 	}
 	bufs, err := s.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true, BodySection: sections}).Collect()
-	var ie *imap.Error
 	switch {
-	case errors.As(err, &ie):
-		return Message{}, &unreadableError{fmt.Errorf("fetch parts: %w", err)}
 	case err != nil:
 		return Message{}, fmt.Errorf("fetch from %q: %w", folder, err)
 	case len(bufs) == 0:

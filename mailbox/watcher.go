@@ -67,18 +67,19 @@ const (
 // Watcher watches one IMAP account. It uses at most two connections: one for
 // the Inbox, one for the Sent folder, Append and HasMessageID.
 type Watcher struct {
-	cfg     *config.IMAP
-	state   StateStore
-	handle  Handler
+	cfg    *config.IMAP
+	state  StateStore
+	handle Handler
 	// handleMu makes the Inbox and Sent syncs take turns in the handler.
 	handleMu sync.Mutex
-	log     *slog.Logger
-	now     func() time.Time
-	dial    DialFunc
-	tls     *tls.Config
-	noIdle  bool
-	maxText int
+	log      *slog.Logger
+	now      func() time.Time
+	dial     DialFunc
+	tls      *tls.Config
+	noIdle   bool
+	maxText  int
 
+	poll                    time.Duration
 	idleRestart, idleSettle time.Duration
 	readTimeout             time.Duration
 	minBackoff, maxBackoff  time.Duration
@@ -167,8 +168,9 @@ func New(cfg *config.IMAP, st StateStore, h Handler, log *slog.Logger, opts ...O
 	for _, o := range opts {
 		o(w)
 	}
-	if w.cfg.Poll <= 0 { // config.IMAP validates it; a hand-made value may not be
-		w.cfg.Poll = 2 * time.Minute
+	w.poll = cfg.Poll
+	if w.poll <= 0 { // config.IMAP validates it; a hand-made value may not be
+		w.poll = 2 * time.Minute
 	}
 	w.minBackoff = max(w.minBackoff, time.Millisecond)
 	w.maxBackoff = max(w.maxBackoff, w.minBackoff)
@@ -300,7 +302,7 @@ func (w *Watcher) watchInbox(ctx context.Context) error {
 			settle = !settled
 			continue
 		}
-		if err := w.pollWait(ctx, s, w.cfg.Poll); err != nil {
+		if err := w.pollWait(ctx, s, w.poll); err != nil {
 			return err
 		}
 	}

@@ -132,8 +132,11 @@ func TestWatcherServerRefusesOneMessage(t *testing.T) {
 	if got, want := idsOf(rec.since(0)), []string{ids[0], ids[2]}; strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("handled %q; want %q", got, want)
 	}
-	if !strings.Contains(logs.String(), `msg="message skipped: the server cannot fetch it" folder=INBOX uid=2`) {
+	if !strings.Contains(logs.String(), `msg="message skipped: the server cannot fetch it" folder=INBOX uid=2 attempts=3`) {
 		t.Errorf("the refused message was not logged with its UID")
+	}
+	if got := idsOf(rec.since(0)); len(got) != 2 {
+		t.Errorf("handled %q; a retry must not hand a message on twice", got)
 	}
 }
 

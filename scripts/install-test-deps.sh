@@ -14,11 +14,6 @@ export DEBIAN_FRONTEND=noninteractive
 
 say() { printf 'install-test-deps: %s\n' "$*"; }
 
-if [ "$(id -u)" != 0 ]; then
-	say "must run as root (try: sudo $0)" >&2
-	exit 1
-fi
-
 installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
@@ -27,6 +22,18 @@ missing=""
 for p in $packages; do
 	installed "$p" || missing="$missing $p"
 done
+
+if [ "$(id -u)" != 0 ]; then
+	if [ -z "$missing" ]; then
+		exit 0 # all there; nothing a non-root user could do anyway
+	fi
+	if command -v sudo >/dev/null 2>&1; then
+		say "installing$missing needs root: running this script with sudo"
+		exec sudo "$0" "$@"
+	fi
+	say "missing:$missing; run this script as root (Debian packages)" >&2
+	exit 1
+fi
 
 if [ -n "$missing" ]; then
 	say "installing:$missing"

@@ -1,0 +1,496 @@
+package daemon
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/emersion/go-message/textproto"
+
+	"github.com/followupd/followupd/interview"
+	"github.com/followupd/followupd/mailbox"
+	"github.com/followupd/followupd/replies"
+	"github.com/followupd/followupd/store"
+)
+
+// How the owner's replies are handled (issue 5).
+//
+// A message in the watched Inbox is a reply to followupd when its
+// In-Reply-To, or failing that one of its References (the most recent
+// first), is one of our Message-IDs, "r.TOKEN.SUFFIX@DOMAIN", and TOKEN is a
+// stored reminder's reply token. Anything else is not ours and goes on to
+// invitation handling. A reply is read with package replies; only an
+// Actionable one (from the owner, not failing the owner's server's
+// authentication checks, not an auto-reply) changes anything. A refused or
+// ignored reply is recorded, logged once, and never answered.
+//
+// Each message is applied at most once: its Message-ID is recorded in the
+// same transaction as the change and the answers it gets (store
+// ApplyOwnerCommand), so a message handed on again (a re-sync after a
+// UIDVALIDITY change, a crash before the folder position was saved) is
+// neither applied nor answered twice. A message without a Message-ID is
+// known by a hash of its sender, date, subject, In-Reply-To and text.
+//
+// The commands:
+//   - "sent": the interview's thank-you is confirmed, whichever of its
+//     emails the reply answers. "done": the reminder answered is confirmed
+//     (a call as "called").
+//   - "called": the follow-up call is confirmed (outcome "called").
+//   - "offer" / "no offer": the call is confirmed with that outcome, also
+//     when it was confirmed as "called" before; "called" never overwrites
+//     an offer.
+//   - "snooze ..." / "tomorrow": the answered reminder's next send is put off
+//     until then (see store.ActionSnooze for what that means per state).
+//   - "skip": the answered reminder is skipped.
+//   - "cancel": the interview is cancelled by the owner, which no calendar
+//     or invitation merge revives, and its open reminders with it.
+//   - "notes: ...": appended to the interview's notes, which the dispatcher
+//     puts in later drafts and in the call outline.
+//   - "formal" / "casual": set for every interview of the company and
+//     remembered for its later ones (a trigger of migration 0002).
+//   - "mr" / "ms" / "mrs" / "dr": set for one interviewer, remembered by
+//     address: the interviewer named after the word ("ms doe"), else the
+//     first whose honorific is unknown, else the first.
+//   - After "formal", "casual" or an honorific, while the thank-you is sent
+//     and unanswered, its email is composed again and sent in the thread.
+//   - "status": a reply listing the open follow-ups. "help": the help email.
+//   - An unknown command: the help email, at most one per interview per
+//     helpEvery (the last one's time is in the store: it survives a
+//     restart).
+//
+// [replies] acknowledge = false turns off the acknowledgements of applied
+// commands and of notes noticed in the Sent folder. Help, status and the
+// re-sent thank-you email still go: they answer a question or carry
+// content, they do not only confirm.
+//
+// Answers go through the store's outbox: queued with the change, sent after
+// it commits, and, when sending fails for now, tried again by runAnswers.
+
+// helpEvery is how often at most an unknown command gets the help email,
+// per interview.
+const helpEvery = time.Hour
+
+// Sent-folder notes count from the interview's start to this long after.
+const sentNoteWindow = 14 * 24 * time.Hour
+
+// maxTokenLookups bounds the References looked up for one message.
+const maxTokenLookups = 20
+
+// handleReply handles m when it answers one of followupd's emails and
+// reports whether it did; false means the message is not ours and goes on
+// to invitation handling.
+func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, error) {
+	if m.Header.Get("In-Reply-To") == "" && m.Header.Get("References") == "" {
+		return false, nil
+	}
+	if own, err := d.isOwnMessage(ctx, m); err != nil || own {
+		return own, err
+	}
+	now := d.now()
+	rep, err := readReply(m, replies.RulesFrom(d.cfg, now))
+	if err != nil {
+		return false, nil // no readable header: not a reply of anyone's
+	}
+	rem, matched, err := d.answeredReminder(ctx, rep)
+	if err != nil || rem.ID == 0 {
+		return false, err
+	}
+	key := messageKey(m)
+	log := d.log.With(slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)),
+		slog.String("reply", key), slog.Int64("interview", rem.InterviewID))
+
+	handled, err := d.store.OwnerMessageHandled(ctx, key)
+	if err != nil {
+		return true, err
+	}
+	if handled {
+		log.Debug("reply handled before; not applied again")
+		return true, d.deliverAnswersTo(ctx, key, log)
+	}
+
+	if !rep.Actionable() {
+		what := "refused"
+		if rep.Authorized {
+			what = "ignored"
+		}
+		_, err := d.store.ApplyOwnerCommand(ctx, store.OwnerCommand{MessageID: key, ReminderID: rem.ID,
+			Command: what, Date: rep.Date, Now: now}, nil)
+		switch {
+		case errors.Is(err, store.ErrAlreadyHandled):
+			return true, nil
+		case err != nil:
+			return true, fmt.Errorf("record %s reply: %w", what, err)
+		}
+		log.Warn("reply "+what+"; nothing changed", slog.String("from", rep.From), slog.String("reason", rep.Reason))
+		return true, nil
+	}
+
+	rec, err := d.store.Interview(ctx, rem.InterviewID)
+	if err != nil {
+		return true, fmt.Errorf("read interview of the reply: %w", err)
+	}
+	var all []store.InterviewRecord
+	if rep.Command == replies.Status {
+		if all, err = d.store.Interviews(ctx); err != nil {
+			return true, fmt.Errorf("read interviews for status: %w", err)
+		}
+	}
+	c := ownerCommand(rep, rem, rec)
+	c.MessageID, c.Now = key, now
+	a := d.newAnswerer(m, rep, key, matched, now)
+	res, err := d.store.ApplyOwnerCommand(ctx, c, func(res store.CommandResult) ([]store.Answer, error) {
+		return a.answers(rep, c, rem, res, all)
+	})
+	switch {
+	case errors.Is(err, store.ErrAlreadyHandled):
+		return true, nil
+	case err != nil:
+		return true, fmt.Errorf("apply reply %q: %w", rep.Command, err)
+	}
+	log.Info("reply applied", slog.String("command", string(rep.Command)), slog.Bool("changed", res.Changed))
+	return true, d.deliverAnswersTo(ctx, key, log)
+}
+
+// isOwnMessage reports whether m is one of followupd's own emails (its
+// Message-ID holds a stored token), as it appears when [smtp] delivers to the
+// watched mailbox: it is neither a reply nor an invitation.
+func (d *Daemon) isOwnMessage(ctx context.Context, m mailbox.Message) (bool, error) {
+	id, _ := m.Header.MessageID()
+	token, ok := tokenOf(id)
+	if !ok {
+		return false, nil
+	}
+	_, err := d.store.ReminderByToken(ctx, token)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	d.log.Debug("own email in the mailbox; skipped", slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)))
+	return true, nil
+}
+
+// answeredReminder finds the reminder a reply answers: the token of its
+// In-Reply-To, else of its References from the most recent back. matched is
+// the Message-ID that named it. A zero reminder means none of ours.
+func (d *Daemon) answeredReminder(ctx context.Context, rep replies.Reply) (rem store.ReminderRecord, matched string, err error) {
+	ids := make([]string, 0, 1+len(rep.References))
+	ids = append(ids, rep.InReplyTo)
+	for i := len(rep.References) - 1; i >= 0; i-- {
+		ids = append(ids, rep.References[i])
+	}
+	lookups := 0
+	for _, id := range ids {
+		token, ok := tokenOf(id)
+		if !ok {
+			continue
+		}
+		if lookups++; lookups > maxTokenLookups {
+			break
+		}
+		r, err := d.store.ReminderByToken(ctx, token)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			continue
+		case err != nil:
+			return store.ReminderRecord{}, "", err
+		}
+		return r, id, nil
+	}
+	return store.ReminderRecord{}, "", nil
+}
+
+// ownerCommand turns a reply into the change it asks for.
+func ownerCommand(rep replies.Reply, rem store.ReminderRecord, rec store.InterviewRecord) store.OwnerCommand {
+	c := store.OwnerCommand{ReminderID: rem.ID, Command: string(rep.Command), Date: rep.Date}
+	switch rep.Command {
+	case replies.Sent:
+		c.Action, c.Kind = store.ActionConfirm, interview.ThankYou
+		if firstWord(rep.Line) == "done" {
+			c.Kind = rem.Kind
+			c.Command = "done"
+			if rem.Kind == interview.FollowUpCall {
+				c.Outcome = store.OutcomeCalled
+			}
+		}
+	case replies.Called:
+		c.Action, c.Kind, c.Outcome = store.ActionConfirm, interview.FollowUpCall, store.OutcomeCalled
+	case replies.Offer:
+		c.Action, c.Kind, c.Outcome = store.ActionConfirm, interview.FollowUpCall, store.OutcomeOffer
+	case replies.NoOffer:
+		c.Action, c.Kind, c.Outcome = store.ActionConfirm, interview.FollowUpCall, store.OutcomeNoOffer
+	case replies.Snooze:
+		c.Action, c.Until = store.ActionSnooze, rep.Until
+	case replies.Skip:
+		c.Action = store.ActionSkip
+	case replies.Cancel:
+		c.Action = store.ActionCancel
+	case replies.Notes:
+		c.Action, c.Notes = store.ActionNotes, rep.Notes
+	case replies.Formal, replies.Casual:
+		c.Action, c.Formality = store.ActionFormality, string(rep.Command)
+	case replies.SetHonorific:
+		if i := honorificTarget(rec.Interviewers, rep.Line); i >= 0 {
+			c.Action, c.Honorific, c.Interviewer = store.ActionHonorific, rep.Honorific, i
+		}
+	}
+	return c
+}
+
+// honorificTarget picks the interviewer an honorific reply is about: the
+// one named in the words after the honorific ("ms doe"), else the first
+// whose honorific is unknown, else the first. -1 when there is none.
+func honorificTarget(ivs []interview.Interviewer, line string) int {
+	if len(ivs) == 0 {
+		return -1
+	}
+	words := strings.FieldsFunc(strings.ToLower(line), func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '-' && r != '\''
+	})
+	if len(words) > 1 {
+		for i, p := range ivs {
+			last := strings.ToLower(p.LastName())
+			for _, w := range words[1:] {
+				if w == last {
+					return i
+				}
+			}
+		}
+	}
+	for i, p := range ivs {
+		if p.Honorific == interview.NoHonorific {
+			return i
+		}
+	}
+	return 0
+}
+
+// firstWord is the first word of a line, lower-cased, without punctuation.
+func firstWord(line string) string {
+	f := strings.Fields(strings.ToLower(line))
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.TrimFunc(f[0], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// handleSentNote confirms a thank-you from a message in the Sent folder: one
+// addressed (To, Cc or Bcc) to an interviewer, dated after an interview
+// with them started and at most sentNoteWindow after. A message addressed
+// only to the owner never counts. When several interviews qualify, the
+// latest-started one whose thank-you is still open is confirmed: a note
+// answers the most recent meeting. The acknowledgement says the note was
+// noticed.
+func (d *Daemon) handleSentNote(ctx context.Context, m mailbox.Message) error {
+	var to []string
+	for _, k := range []string{"To", "Cc", "Bcc"} {
+		list, _ := m.Header.AddressList(k)
+		for _, a := range list {
+			if addr := strings.ToLower(strings.TrimSpace(a.Address)); addr != "" && !d.cfg.Owner.IsOwner(addr) {
+				to = append(to, addr)
+			}
+		}
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	date, err := m.Header.Date()
+	if err != nil || date.IsZero() {
+		date = m.InternalDate
+	}
+	if date.IsZero() {
+		return nil
+	}
+	ivs, err := d.store.InterviewsWithInterviewer(ctx, to, date.Add(-sentNoteWindow), date)
+	if err != nil {
+		return err
+	}
+	var rec store.InterviewRecord
+	var ty store.ReminderRecord
+	for _, iv := range ivs { // ordered by start: the last one found wins
+		if iv.Status != interview.Scheduled {
+			continue
+		}
+		for _, r := range iv.Reminders {
+			if r.Kind == interview.ThankYou && isOpen(r.State) {
+				rec, ty = iv, r
+			}
+		}
+	}
+	if ty.ID == 0 {
+		return nil
+	}
+	id, _ := m.Header.MessageID()
+	key := fmt.Sprintf("%s#interview-%d", messageKeyOf(id, m), rec.ID)
+	log := d.log.With(slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)),
+		slog.String("note", key), slog.Int64("interview", rec.ID))
+	now := d.now()
+	a := d.newAnswerer(m, replies.Reply{}, key, ty.MessageID, now)
+	c := store.OwnerCommand{MessageID: key, ReminderID: ty.ID, Command: "sent_folder", Action: store.ActionConfirm,
+		Kind: interview.ThankYou, Date: date, Now: now}
+	res, err := d.store.ApplyOwnerCommand(ctx, c, func(res store.CommandResult) ([]store.Answer, error) {
+		return a.sentNoteAnswers(ty, to, res)
+	})
+	switch {
+	case errors.Is(err, store.ErrAlreadyHandled):
+		return d.deliverAnswersTo(ctx, key, log)
+	case err != nil:
+		return fmt.Errorf("confirm thank-you from the Sent folder: %w", err)
+	}
+	log.Info("thank-you note noticed in the Sent folder", slog.Bool("changed", res.Changed))
+	return d.deliverAnswersTo(ctx, key, log)
+}
+
+// isOpen reports whether a reminder still waits for the owner (or to be
+// sent), or ended without an answer.
+func isOpen(state string) bool {
+	switch state {
+	case store.StatePending, store.StateSending, store.StateSent, store.StateFailed, store.StateExpired:
+		return true
+	}
+	return false
+}
+
+// readReply reads m as package replies reads a raw reply. The watcher hands
+// on the header and the decoded text and HTML bodies; they are put back
+// together as one single-part message (the text, else the HTML) with the
+// whole original header, so that the sender, Authentication-Results and
+// auto-reply checks see exactly what the server delivered. A text body's
+// format=flowed is kept when the message itself was text/plain; in a
+// multipart message the part's parameters are not handed on, so flowed
+// lines then stay as they were sent.
+func readReply(m mailbox.Message, rules replies.Rules) (replies.Reply, error) {
+	h := m.Header.Header.Header.Copy()
+	ct, body := "text/plain; charset=utf-8", m.Text
+	if strings.TrimSpace(m.Text) == "" && strings.TrimSpace(m.HTML) != "" {
+		ct, body = "text/html; charset=utf-8", m.HTML
+	} else if t, params, err := m.Header.ContentType(); err == nil && t == "text/plain" && strings.EqualFold(params["format"], "flowed") {
+		ct += "; format=flowed"
+		if strings.EqualFold(params["delsp"], "yes") {
+			ct += "; delsp=yes"
+		}
+	}
+	h.Set("Content-Type", ct)
+	h.Set("Content-Transfer-Encoding", "8bit")
+	h.Del("Content-Disposition")
+	var b bytes.Buffer
+	if err := textproto.WriteHeader(&b, h); err != nil {
+		return replies.Reply{}, fmt.Errorf("rebuild reply: %w", err)
+	}
+	b.WriteString(body)
+	return replies.Read(&b, rules)
+}
+
+// messageKey is what a reply is known by in the store: its Message-ID, or
+// for a message without one a hash of what identifies it.
+func messageKey(m mailbox.Message) string {
+	id, _ := m.Header.MessageID()
+	return messageKeyOf(id, m)
+}
+
+func messageKeyOf(id string, m mailbox.Message) string {
+	if id = strings.TrimSpace(id); id != "" {
+		return id
+	}
+	h := sha256.New()
+	for _, k := range []string{"From", "Date", "Subject", "In-Reply-To", "To"} {
+		fmt.Fprintf(h, "%s\x00%s\x00", k, m.Header.Get(k))
+	}
+	fmt.Fprintf(h, "%s\x00%s", m.Text, m.HTML)
+	return "no-message-id." + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// tokenOf reads the reply token out of one of our Message-IDs,
+// "r.TOKEN.SUFFIX@DOMAIN" (angle brackets allowed, any case): SUFFIX is the
+// dispatcher's send number or an answer's kind and hash.
+func tokenOf(id string) (string, bool) {
+	id = strings.ToLower(strings.Trim(strings.TrimSpace(id), "<>"))
+	at := strings.LastIndexByte(id, '@')
+	if at < 0 || !strings.HasPrefix(id, "r.") {
+		return "", false
+	}
+	token, suffix, ok := strings.Cut(id[2:at], ".")
+	if !ok || suffix == "" || len(token) < 20 || len(token) > 64 {
+		return "", false
+	}
+	for _, c := range token {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return "", false
+		}
+	}
+	return token, true
+}
+
+// answerID is the Message-ID of an answer of the given kind to the owner's
+// message known as answered: "r.TOKEN.KIND-HASH@DOMAIN". It is the same each
+// time (a repeat is recognisably the same message), carries the token of
+// the reminder it is about (a reply to the answer is matched like a reply
+// to the reminder), and never looks like a dispatcher's send number.
+func answerID(token, kind, answered, domain string) string {
+	sum := sha256.Sum256([]byte("followupd answer\x00" + answered))
+	return fmt.Sprintf("r.%s.%s-%s@%s", token, kind, hex.EncodeToString(sum[:8]), domain)
+}
+
+// redactTokens takes reply tokens (of our Message-IDs in ids) out of text,
+// for logs and the store.
+func redactTokens(text string, ids ...string) string {
+	for _, id := range ids {
+		if token, ok := tokenOf(id); ok {
+			text = strings.ReplaceAll(text, token, "[token]")
+		}
+	}
+	return text
+}
+
+// fromAddress is followupd's sender ([smtp] from) with "followupd" as the
+// name when it has none, as the dispatcher writes it; the zero Address when
+// there is no usable [smtp] section (the Sender then fills it in).
+func (d *Daemon) fromAddress() mail.Address {
+	if !d.cfg.HasSMTP() {
+		return mail.Address{}
+	}
+	s, err := d.cfg.SMTP()
+	if err != nil {
+		return mail.Address{}
+	}
+	a, err := mail.ParseAddress(s.From)
+	if err != nil {
+		return mail.Address{}
+	}
+	if a.Name == "" {
+		a.Name = "followupd"
+	}
+	return *a
+}
+
+// idDomain is the right-hand side of our Message-IDs: the domain of [smtp]
+// from, as the dispatcher uses, else of the owner's address.
+func (d *Daemon) idDomain() string {
+	addr := d.fromAddress().Address
+	if addr == "" {
+		addr = d.cfg.Owner.Email
+	}
+	if _, dom, ok := strings.Cut(addr, "@"); ok && dom != "" {
+		return strings.ToLower(dom)
+	}
+	return "followupd.invalid"
+}
+
+// isSentFolder reports whether folder is [imap] folders.sent (and not the
+// Inbox as well).
+func (d *Daemon) isSentFolder(folder string) bool {
+	if !d.cfg.HasIMAP() {
+		return false
+	}
+	im, err := d.cfg.IMAP()
+	return err == nil && im.Sent != "" && folder == im.Sent && folder != im.Inbox
+}

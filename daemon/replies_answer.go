@@ -1,0 +1,507 @@
+package daemon
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/interview"
+	"github.com/followupd/followupd/mailbox"
+	"github.com/followupd/followupd/mailer"
+	"github.com/followupd/followupd/replies"
+	"github.com/followupd/followupd/scheduler"
+	"github.com/followupd/followupd/store"
+)
+
+// answerer composes the answers to one message of the owner's. It runs
+// inside the store transaction that applies the message: pure, no I/O.
+type answerer struct {
+	cfg *config.Config
+	now time.Time
+	// key is what the answered message is known by (store owner_messages).
+	key     string
+	subject string
+	// thread places the answers: In-Reply-To and References.
+	inReplyTo  string
+	references []string
+	from       mail.Address
+	domain     string
+}
+
+// newAnswerer places answers to a reply in its thread: In-Reply-To the
+// reply, References the reply's References and the reply.
+func (d *Daemon) newAnswerer(m mailbox.Message, rep replies.Reply, key, matched string, now time.Time) *answerer {
+	a := &answerer{cfg: d.cfg, now: now, key: key, from: d.fromAddress(), domain: d.idDomain()}
+	a.subject, _ = m.Header.Subject()
+	a.references = append([]string(nil), rep.References...)
+	if id, _ := m.Header.MessageID(); id != "" {
+		a.inReplyTo = id
+		a.references = append(a.references, id)
+	} else if matched != "" {
+		a.inReplyTo = matched
+	}
+	return a
+}
+
+func (a *answerer) thread(token, kind string) mailer.Thread {
+	return mailer.Thread{From: a.from, MessageID: answerID(token, kind, a.key, a.domain),
+		InReplyTo: a.inReplyTo, References: a.references}
+}
+
+// answers composes what a reply gets (see the command list in replies.go).
+func (a *answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, all []store.InterviewRecord) ([]store.Answer, error) {
+	switch rep.Command {
+	case replies.Status:
+		changed := a.status(all)
+		e, err := mailer.Acknowledgement(mailer.AckInput{Owner: a.cfg.Owner, Subject: a.subject, Changed: changed,
+			Now: a.now, Thread: a.thread(rem.Token, store.AnswerStatus)})
+		return one(store.AnswerStatus, e, err)
+	case replies.Help, replies.Unknown:
+		line, hint := "", ""
+		if rep.Command == replies.Unknown {
+			if !res.LastHelp.IsZero() && a.now.Sub(res.LastHelp) < helpEvery {
+				return nil, nil
+			}
+			line, hint = rep.Line, rep.Hint
+			if line == "" {
+				line = "(no text)"
+			}
+		}
+		e, err := mailer.Help(mailer.HelpInput{Owner: a.cfg.Owner, Subject: a.subject, Line: line, Hint: hint,
+			Now: a.now, Thread: a.thread(rem.Token, store.AnswerHelp)})
+		return one(store.AnswerHelp, e, err)
+	}
+
+	var out []store.Answer
+	resend := a.resendDraft(rep.Command, res)
+	if a.cfg.Replies.Acknowledge {
+		changed, next := a.ackText(rep, c, rem, res, resend)
+		e, err := mailer.Acknowledgement(mailer.AckInput{Owner: a.cfg.Owner, Subject: a.subject,
+			Changed: changed, Next: next, Now: a.now, Thread: a.thread(rem.Token, store.AnswerAck)})
+		ack, err := one(store.AnswerAck, e, err)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ack...)
+	}
+	if resend.ID != 0 {
+		e, err := mailer.ThankYou(mailer.ThankYouInput{Interview: res.After.Interview, Owner: a.cfg.Owner,
+			Formality: draftFormality(res.After, a.cfg), Notes: res.After.Notes, Now: a.now,
+			Thread: a.thread(resend.Token, store.AnswerDraft)})
+		draft, err := one(store.AnswerDraft, e, err)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, draft...)
+	}
+	return out, nil
+}
+
+// resendDraft is the thank-you reminder whose email is composed again after
+// a change of register or salutation: only while that email is out and
+// unanswered (before it goes out, it will carry the change; once answered,
+// it is of no more use). The zero reminder when none is.
+func (a *answerer) resendDraft(cmd replies.Command, res store.CommandResult) store.ReminderRecord {
+	switch cmd {
+	case replies.Formal, replies.Casual, replies.SetHonorific:
+	default:
+		return store.ReminderRecord{}
+	}
+	if !res.Changed || res.After.Status != interview.Scheduled {
+		return store.ReminderRecord{}
+	}
+	ty, ok := reminderOf(res.After, interview.ThankYou)
+	if !ok || ty.State != store.StateSent {
+		return store.ReminderRecord{}
+	}
+	return ty
+}
+
+// sentNoteAnswers is the acknowledgement of a thank-you note noticed in the
+// Sent folder, placed in the thank-you email's thread.
+func (a *answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res store.CommandResult) ([]store.Answer, error) {
+	if !a.cfg.Replies.Acknowledge || !res.Changed {
+		return nil, nil
+	}
+	var names []string
+	for _, addr := range to {
+		for _, p := range res.After.Interviewers {
+			if strings.EqualFold(p.Email, addr) {
+				names = append(names, personName(p))
+				break
+			}
+		}
+	}
+	changed := fmt.Sprintf("Noticed your note to %s in your Sent folder: the thank-you note for %s is marked sent.",
+		joinAnd(names), target(res.After))
+	subject := "Thank-you note noticed: " + target(res.After)
+	th := mailer.Thread{From: a.from, MessageID: answerID(ty.Token, store.AnswerAck, a.key, a.domain)}
+	if ty.MessageID != "" {
+		subject = "Send a thank-you note today: " + target(res.After)
+		th.InReplyTo, th.References = ty.MessageID, []string{ty.MessageID}
+	}
+	e, err := mailer.Acknowledgement(mailer.AckInput{Owner: a.cfg.Owner, Subject: subject, Changed: changed,
+		Next: a.next(res.After), Now: a.now, Thread: th})
+	return one(store.AnswerAck, e, err)
+}
+
+// one encodes a composed email as the store's Answer.
+func one(kind string, e mailer.Email, err error) ([]store.Answer, error) {
+	if err != nil {
+		return nil, err
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s answer: %w", kind, err)
+	}
+	return []store.Answer{{MessageID: e.MessageID, Kind: kind, Email: string(b)}}, nil
+}
+
+// ackText says what a command changed and what comes next.
+func (a *answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, resend store.ReminderRecord) (changed, next string) {
+	iv := res.After
+	who := target(iv)
+	next = a.next(iv)
+	switch c.Action {
+	case store.ActionConfirm:
+		r, ok := reminderOf(iv, c.Kind)
+		switch {
+		case !ok:
+			return fmt.Sprintf("This interview has no %s to mark; nothing changed.", noun(c.Kind)), next
+		case res.Changed && c.Outcome == store.OutcomeOffer:
+			return fmt.Sprintf("Congratulations! The offer from %s is recorded, and the follow-up call is closed.", employer(iv)),
+				"Before you say yes, ask about the salary, the benefits and the start date, thank them, and ask for a few days to think it over."
+		case res.Changed && c.Outcome == store.OutcomeNoOffer:
+			return fmt.Sprintf("Recorded: no offer from %s. The follow-up call is closed.", employer(iv)),
+				"Nothing more is planned for this interview. Should you speak with them again, keep it brief and friendly: thank them for their time, and do not try to change their mind."
+		case res.Changed && c.Kind == interview.ThankYou:
+			return fmt.Sprintf("The thank-you note to %s is marked sent.", who), next
+		case res.Changed:
+			return fmt.Sprintf("The follow-up call to %s is marked done.", who), next
+		}
+		return alreadyText(r, c), next
+
+	case store.ActionSnooze:
+		r, _ := reminderOf(iv, rem.Kind)
+		switch {
+		case res.Changed:
+			return fmt.Sprintf("The %s for %s is put off until %s.", noun(rem.Kind), who, a.when(rep.Until)), next
+		case r.State == store.StateSending:
+			return fmt.Sprintf("The %s email is being sent right now, so nothing changed; reply to it once it arrives.", noun(rem.Kind)), next
+		}
+		return fmt.Sprintf("The %s is already %s; nothing changed.", noun(rem.Kind), stateWord(r)), next
+
+	case store.ActionSkip:
+		r, _ := reminderOf(iv, rem.Kind)
+		if res.Changed {
+			return fmt.Sprintf("The %s for %s is skipped.", noun(rem.Kind), who), next
+		}
+		return fmt.Sprintf("The %s is already %s; nothing changed.", noun(rem.Kind), stateWord(r)), next
+
+	case store.ActionCancel:
+		if res.Changed {
+			return fmt.Sprintf("All follow-ups for %s are cancelled.", who), "Nothing more will be sent about this interview."
+		}
+		return fmt.Sprintf("The follow-ups for %s were already cancelled; nothing changed.", who), ""
+
+	case store.ActionNotes:
+		changed = fmt.Sprintf("Your notes are saved with the interview with %s.", who)
+		if call, ok := reminderOf(iv, interview.FollowUpCall); ok && call.State == store.StatePending && iv.Status == interview.Scheduled {
+			return changed, fmt.Sprintf("They will be in the follow-up call outline, which comes %s.", a.when(a.sendAt(call)))
+		}
+		return changed, "They are kept for this interview's later emails."
+
+	case store.ActionFormality:
+		company := employer(iv)
+		if !res.Changed {
+			return fmt.Sprintf("%s was already set to %s; nothing changed.", upperFirst(company), c.Formality), next
+		}
+		changed = fmt.Sprintf("%s is now written to by email, the casual way.", upperFirst(company))
+		if c.Formality == "formal" {
+			changed = fmt.Sprintf("%s is now written to formally: the thank-you goes as a letter on good paper.", upperFirst(company))
+		}
+		if resend.ID != 0 {
+			return changed, "A new thank-you email with the changed draft follows in this thread."
+		}
+		return changed, fmt.Sprintf("Later drafts for %s use it.", company)
+
+	case store.ActionHonorific:
+		p := iv.Interviewers[c.Interviewer]
+		form := string(p.Honorific) + " " + p.LastName()
+		if !res.Changed {
+			return fmt.Sprintf("%s was already addressed as %s; nothing changed.", personName(p), form), next
+		}
+		changed = fmt.Sprintf("%s is now addressed as %s.", personName(p), form)
+		var lines []string
+		if resend.ID != 0 {
+			lines = append(lines, "A new thank-you email with the corrected greeting follows in this thread.")
+		} else {
+			lines = append(lines, "Later drafts use it.")
+		}
+		for _, o := range iv.Interviewers {
+			if o.Honorific == interview.NoHonorific {
+				lines = append(lines, fmt.Sprintf("For %s, reply mr, ms, mrs or dr followed by %s.", personName(o), o.LastName()))
+				break
+			}
+		}
+		return changed, strings.Join(lines, "\n")
+	}
+	if rep.Command == replies.SetHonorific {
+		return "No interviewer is known for this interview, so there is no one to address; nothing changed.", next
+	}
+	return "Nothing changed.", next
+}
+
+// alreadyText explains a confirmation that changed nothing.
+func alreadyText(r store.ReminderRecord, c store.OwnerCommand) string {
+	switch r.State {
+	case store.StateConfirmed:
+		what := "marked sent"
+		if r.Kind == interview.FollowUpCall {
+			what = "marked done"
+			switch r.Outcome {
+			case store.OutcomeOffer:
+				what = "closed with an offer"
+			case store.OutcomeNoOffer:
+				what = "closed without an offer"
+			}
+		}
+		return fmt.Sprintf("The %s was already %s; nothing changed.", noun(r.Kind), what)
+	case store.StateCancelled:
+		return fmt.Sprintf("The %s was cancelled, so nothing changed.", noun(r.Kind))
+	}
+	return fmt.Sprintf("The %s is %s; nothing changed.", noun(c.Kind), stateWord(r))
+}
+
+// next says what comes next for an interview: its open reminders' next
+// sends, soonest first.
+func (a *answerer) next(iv store.InterviewRecord) string {
+	if iv.Status == interview.Cancelled {
+		return "Nothing more will be sent about this interview."
+	}
+	var lines []string
+	for _, r := range iv.Reminders { // ordered by due time
+		at := a.sendAt(r)
+		switch {
+		case r.State == store.StatePending && r.Kind == interview.ThankYou:
+			lines = append(lines, fmt.Sprintf("The thank-you email comes %s.", a.when(at)))
+		case r.State == store.StatePending:
+			lines = append(lines, fmt.Sprintf("The follow-up call outline comes %s.", a.when(at)))
+		case r.State == store.StateSending:
+			lines = append(lines, fmt.Sprintf("The %s email is on its way.", noun(r.Kind)))
+		case r.State == store.StateSent && r.NagsSent >= a.cfg.Schedule.NagLimit:
+			lines = append(lines, fmt.Sprintf("The %s stays open until %s; after that it closes unanswered.", noun(r.Kind), a.when(at)))
+		case r.State == store.StateSent:
+			lines = append(lines, fmt.Sprintf("A reminder about the %s comes %s, unless you answer first.", noun(r.Kind), a.when(at)))
+		}
+	}
+	if call, ok := reminderOf(iv, interview.FollowUpCall); ok && call.State == store.StateConfirmed && call.Outcome == store.OutcomeCalled {
+		lines = append(lines, "Reply offer or no offer when you hear back.")
+	}
+	if len(lines) == 0 {
+		return "Nothing more is planned for this interview."
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sendAt is when the dispatcher next acts on an open reminder, as it
+// computes it (scheduler's next), moved out of quiet hours.
+func (a *answerer) sendAt(r store.ReminderRecord) time.Time {
+	s := a.cfg.Schedule
+	at := r.Due
+	switch r.State {
+	case store.StatePending:
+		if !r.NextAttempt.IsZero() {
+			at = r.NextAttempt
+		}
+	case store.StateSent:
+		at = r.NextAttempt
+		if at.IsZero() {
+			at = r.SentAt.Add(time.Duration(r.NagsSent+1) * s.NagEvery)
+		}
+	}
+	return scheduler.OutOfQuietHours(at, s.QuietHours, a.loc())
+}
+
+// status lists the open follow-ups of every interview, and the outcomes
+// of recent ones.
+func (a *answerer) status(all []store.InterviewRecord) string {
+	const maxLines = 7 // the acknowledgement shows 8 lines at most
+	var open, outcomes []string
+	for _, iv := range all {
+		if iv.Status != interview.Scheduled {
+			continue
+		}
+		for _, r := range iv.Reminders {
+			switch r.State {
+			case store.StatePending:
+				open = append(open, fmt.Sprintf("%s for %s: comes %s", upperFirst(noun(r.Kind)), target(iv), a.when(a.sendAt(r))))
+			case store.StateSending:
+				open = append(open, fmt.Sprintf("%s for %s: being sent", upperFirst(noun(r.Kind)), target(iv)))
+			case store.StateSent:
+				open = append(open, fmt.Sprintf("%s for %s: waiting for your answer since %s", upperFirst(noun(r.Kind)),
+					target(iv), r.SentAt.In(a.loc()).Format("Monday, January 2")))
+			case store.StateConfirmed:
+				if r.Outcome == store.OutcomeOffer || r.Outcome == store.OutcomeNoOffer {
+					if a.now.Sub(iv.Start) < 90*24*time.Hour {
+						word := "offer"
+						if r.Outcome == store.OutcomeNoOffer {
+							word = "no offer"
+						}
+						outcomes = append(outcomes, fmt.Sprintf("%s: %s", upperFirst(target(iv)), word))
+					}
+				}
+			}
+		}
+	}
+	lines := []string{"Open follow-ups:"}
+	if len(open) == 0 {
+		lines[0] = "No follow-ups are open."
+	}
+	lines = append(lines, open...)
+	if len(outcomes) > 0 {
+		lines = append(lines, "Outcomes: "+strings.Join(outcomes, "; "))
+	}
+	if len(lines) > maxLines+1 {
+		more := len(lines) - maxLines
+		lines = append(lines[:maxLines], fmt.Sprintf("and %d more", more))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (a *answerer) loc() *time.Location {
+	if a.cfg.Owner.Location == nil {
+		return time.UTC
+	}
+	return a.cfg.Owner.Location
+}
+
+// when is "on Friday, December 4 at 09:00" in the owner's zone, or "shortly"
+// for a time already come.
+func (a *answerer) when(t time.Time) string {
+	if !t.After(a.now) {
+		return "shortly"
+	}
+	return "on " + t.In(a.loc()).Format("Monday, January 2 at 15:04")
+}
+
+func reminderOf(iv store.InterviewRecord, kind interview.ReminderKind) (store.ReminderRecord, bool) {
+	for _, r := range iv.Reminders {
+		if r.Kind == kind {
+			return r, true
+		}
+	}
+	return store.ReminderRecord{}, false
+}
+
+func noun(kind interview.ReminderKind) string {
+	if kind == interview.FollowUpCall {
+		return "follow-up call"
+	}
+	return "thank-you note"
+}
+
+// stateWord says a reminder's state in words.
+func stateWord(r store.ReminderRecord) string {
+	switch r.State {
+	case store.StateConfirmed:
+		return "done"
+	case store.StatePending:
+		return "not sent yet"
+	case store.StateSent:
+		return "waiting for your answer"
+	case store.StateSending:
+		return "being sent"
+	case "":
+		return "not planned"
+	}
+	return r.State
+}
+
+// target names who and where: "Jane Doe at Acme Corp".
+func target(iv store.InterviewRecord) string {
+	var names []string
+	for _, p := range iv.Interviewers {
+		names = append(names, personName(p))
+	}
+	who := joinAnd(names)
+	company := oneLine(iv.Company)
+	switch {
+	case who != "" && company != "":
+		return who + " at " + company
+	case who != "":
+		return who
+	case company != "":
+		return company
+	case oneLine(iv.Summary) != "":
+		return "“" + oneLine(iv.Summary) + "”"
+	}
+	return "this interview"
+}
+
+// employer is the company, or failing that who the owner met.
+func employer(iv store.InterviewRecord) string {
+	if c := oneLine(iv.Company); c != "" {
+		return c
+	}
+	return target(iv)
+}
+
+func personName(p interview.Interviewer) string {
+	if n := oneLine(p.Name); n != "" {
+		return n
+	}
+	return p.Email
+}
+
+// oneLine keeps outside text on one line (the mailer sanitizes again).
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func joinAnd(list []string) string {
+	switch len(list) {
+	case 0:
+		return ""
+	case 1:
+		return list[0]
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
+}
+
+func upperFirst(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
+}
+
+// draftFormality is the register of an interview's thank-you, as the
+// dispatcher decides it: the owner's choice (remembered per company, see
+// migration 0002), else the [[company]] rule naming its company or an
+// interviewer's domain, else casual.
+func draftFormality(rec store.InterviewRecord, cfg *config.Config) config.Formality {
+	switch f := config.Formality(rec.Formality); f {
+	case config.Formal, config.Casual:
+		return f
+	}
+	for _, c := range cfg.Companies {
+		if rec.Company != "" && strings.EqualFold(c.Name, rec.Company) {
+			return c.Formality
+		}
+		if !c.IsDomain() {
+			continue
+		}
+		m := strings.TrimPrefix(c.Match, "@")
+		for _, p := range rec.Interviewers {
+			_, domain, ok := strings.Cut(strings.ToLower(p.Email), "@")
+			if ok && (domain == m || strings.HasSuffix(domain, "."+m)) {
+				return c.Formality
+			}
+		}
+	}
+	return config.Casual
+}
