@@ -36,7 +36,12 @@ type answerer struct {
 func (d *Daemon) newAnswerer(m mailbox.Message, rep replies.Reply, key, matched string, now time.Time) *answerer {
 	a := &answerer{cfg: d.cfg, now: now, key: key, from: d.fromAddress(), domain: d.idDomain()}
 	a.subject, _ = m.Header.Subject()
+	// RFC 5322 3.6.4: the parent's References, or failing those its
+	// In-Reply-To, then the parent.
 	a.references = append([]string(nil), rep.References...)
+	if len(a.references) == 0 && rep.InReplyTo != "" {
+		a.references = []string{rep.InReplyTo}
+	}
 	if id, _ := m.Header.MessageID(); id != "" {
 		a.inReplyTo = id
 		a.references = append(a.references, id)
@@ -65,10 +70,9 @@ func (a *answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.Re
 			if !res.LastHelp.IsZero() && a.now.Sub(res.LastHelp) < helpEvery {
 				return nil, nil
 			}
+			// A reply with no text of its own gets the plain help, as if
+			// it had asked.
 			line, hint = rep.Line, rep.Hint
-			if line == "" {
-				line = "(no text)"
-			}
 		}
 		e, err := mailer.Help(mailer.HelpInput{Owner: a.cfg.Owner, Subject: a.subject, Line: line, Hint: hint,
 			Now: a.now, Thread: a.thread(rem.Token, store.AnswerHelp)})
@@ -188,7 +192,7 @@ func (a *answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.Re
 		r, _ := reminderOf(iv, rem.Kind)
 		switch {
 		case res.Changed:
-			return fmt.Sprintf("The %s for %s is put off until %s.", noun(rem.Kind), who, a.when(rep.Until)), next
+			return fmt.Sprintf("The %s for %s is put off until %s.", noun(rem.Kind), who, a.at(rep.Until)), next
 		case r.State == store.StateSending:
 			return fmt.Sprintf("The %s email is being sent right now, so nothing changed; reply to it once it arrives.", noun(rem.Kind)), next
 		}
@@ -385,7 +389,12 @@ func (a *answerer) when(t time.Time) string {
 	if !t.After(a.now) {
 		return "shortly"
 	}
-	return "on " + t.In(a.loc()).Format("Monday, January 2 at 15:04")
+	return "on " + a.at(t)
+}
+
+// at is "Friday, December 4 at 09:00" in the owner's zone.
+func (a *answerer) at(t time.Time) string {
+	return t.In(a.loc()).Format("Monday, January 2 at 15:04")
 }
 
 func reminderOf(iv store.InterviewRecord, kind interview.ReminderKind) (store.ReminderRecord, bool) {

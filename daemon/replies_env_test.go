@@ -102,21 +102,34 @@ type rpEnv struct {
 	ty, call store.ReminderRecord
 }
 
-// rpConfig writes and loads the tests' configuration. imapAddr and smtpAddr
-// are host:port ("" for unused placeholders).
-func rpConfig(t testing.TB, acknowledge bool, imapAddr, smtpAddr string) *config.Config {
+// rpOptions say what rpConfig writes beside the owner and [replies].
+type rpOptions struct {
+	acknowledge bool
+	// imapAddr and smtpAddr are host:port; "" writes unused placeholders.
+	imapAddr, smtpAddr string
+	// user and password log in to IMAP; "" for placeholders.
+	user, password string
+	// sent is [imap] folders.sent.
+	sent string
+}
+
+// rpConfig writes and loads the tests' configuration.
+func rpConfig(t testing.TB, o rpOptions) *config.Config {
 	t.Helper()
-	if imapAddr == "" {
-		imapAddr = "127.0.0.1:1993"
+	if o.imapAddr == "" {
+		o.imapAddr = "127.0.0.1:1993"
 	}
-	if smtpAddr == "" {
-		smtpAddr = "127.0.0.1:2525"
+	if o.smtpAddr == "" {
+		o.smtpAddr = "127.0.0.1:2525"
 	}
-	ih, ip, _ := strings.Cut(imapAddr, ":")
-	sh, sp, _ := strings.Cut(smtpAddr, ":")
+	if o.user == "" {
+		o.user, o.password = "alex.morgan@example.org", "pw-never-logged"
+	}
+	ih, ip, _ := strings.Cut(o.imapAddr, ":")
+	sh, sp, _ := strings.Cut(o.smtpAddr, ":")
 	dir := t.TempDir()
 	pw := filepath.Join(dir, "imap-password")
-	if err := os.WriteFile(pw, []byte("pw-never-logged\n"), 0o600); err != nil {
+	if err := os.WriteFile(pw, []byte(o.password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	body := fmt.Sprintf(`[owner]
@@ -133,16 +146,16 @@ acknowledge = %v
 host = %q
 port = %s
 security = "none"
-username = "alex.morgan@example.org"
+username = %q
 password_file = %q
 [imap.folders]
-sent = "Sent"
+sent = %q
 [smtp]
 host = %q
 port = %s
 security = "none"
 from = "followupd@%s"
-`, acknowledge, ih, ip, pw, sh, sp, rpDomain)
+`, o.acknowledge, ih, ip, o.user, pw, o.sent, sh, sp, rpDomain)
 	p := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
@@ -179,7 +192,7 @@ func rpInterview(uid string, start time.Time) interview.Interview {
 
 func newReplyEnv(t testing.TB, acknowledge bool) *rpEnv {
 	t.Helper()
-	cfg := rpConfig(t, acknowledge, "", "")
+	cfg := rpConfig(t, rpOptions{acknowledge: acknowledge, sent: "Sent"})
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/internal/mailtest"
+	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/store"

@@ -460,7 +460,7 @@ func (s *Store) answers(ctx context.Context, where string, args ...any) ([]Queue
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `SELECT message_id, kind, email, answers, interview_id, created_at,
-		attempts, last_error, sent_at FROM reply_outbox `+where+` ORDER BY created_at, message_id`, args...)
+		attempts, last_error, sent_at FROM reply_outbox `+where+` ORDER BY created_at, rowid`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query answers: %w", err)
 	}

@@ -14,6 +14,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// The zone database is built in, so that owner.timezone and calendar
+	// TZIDs resolve on a host without tzdata (a minimal container).
+	_ "time/tzdata"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
