@@ -25,12 +25,14 @@ import (
 	"github.com/followupd/followupd/store"
 )
 
-// The whole reply loop: a reminder is on record as sent, the owner's reply
-// arrives in the watched Inbox, the daemon (its real mailbox watcher, IDLE,
-// and the reply handler) changes the state, and the acknowledgement goes out
-// over SMTP. Against the in-process servers (imapmemserver, go-smtp) and
-// against a private Dovecot. The tests assert that each change happens
-// within a generous deadline and log the latencies; they never assert them.
+// The whole reply loop: the dispatcher sends the thank-you reminder over
+// SMTP, it lands in the owner's Inbox (where the watcher must skip it as our
+// own), the owner's reply arrives there, the daemon (its real mailbox
+// watcher with IDLE, and the reply handler) changes the state, and the
+// acknowledgement goes out over SMTP. Against the in-process servers
+// (imapmemserver, go-smtp) and against a private Dovecot. The tests assert
+// that each change happens within a generous deadline and log the
+// latencies; they never assert them.
 
 // loopRuns is how many replies each loop test sends.
 const loopRuns = 20
@@ -137,6 +139,7 @@ func startMemIMAP(t testing.TB, user, password string) (string, func(raw []byte)
 
 // loopEnv is a running daemon and what it talks to.
 type loopEnv struct {
+	d       *Daemon
 	rp      *rpEnv // st and cfg, for storing interviews
 	sink    *smtpSink
 	deliver func(raw []byte)
@@ -148,7 +151,7 @@ type loopEnv struct {
 func startLoop(t testing.TB, o rpOptions, deliver func(raw []byte)) *loopEnv {
 	t.Helper()
 	sink, smtpAddr := startSMTPSink(t)
-	o.smtpAddr, o.acknowledge = smtpAddr, true
+	o.smtpAddr, o.acknowledge, o.noQuietHours = smtpAddr, true, true
 	cfg := rpConfig(t, o)
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
@@ -171,7 +174,7 @@ func startLoop(t testing.TB, o rpOptions, deliver func(raw []byte)) *loopEnv {
 			t.Logf("daemon log:\n%s", logs.String())
 		}
 	})
-	e := &loopEnv{rp: &rpEnv{st: st, cfg: cfg}, sink: sink, deliver: deliver, logs: logs}
+	e := &loopEnv{d: d, rp: &rpEnv{st: st, cfg: cfg}, sink: sink, deliver: deliver, logs: logs}
 	// The watcher is in IDLE (or at least logged in) before the first reply.
 	deadline := time.Now().Add(loopDeadline)
 	for !strings.Contains(logs.String(), "imap connected") {
@@ -183,20 +186,45 @@ func startLoop(t testing.TB, o rpOptions, deliver func(raw []byte)) *loopEnv {
 	return e
 }
 
-// replyOnce stores a fresh interview whose thank-you email went out, sends
-// the owner's "sent" reply to it, and returns how long the state took to
-// change (polled every 10 ms).
+// replyOnce stores a fresh interview whose thank-you is due now, lets the
+// dispatcher send it and delivers it to the mailbox, then delivers the
+// owner's "sent" reply to it and returns how long the state took to change
+// (polled every 10 ms).
 func (e *loopEnv) replyOnce(t testing.TB, i int) time.Duration {
 	t.Helper()
+	ctx := context.Background()
 	uid := fmt.Sprintf("loop-%d-%d@test", time.Now().UnixNano(), i)
-	start := time.Now().Add(-3 * time.Hour).Truncate(time.Minute)
-	_, ty, _ := e.rp.addInterview(t, uid, start, true)
+	// Thank-you due = end + 1h: ten seconds ago, on time for the dispatcher.
+	end := time.Now().Add(-time.Hour - 10*time.Second)
+	_, ty, _ := e.rp.addInterview(t, uid, end.Add(-time.Hour), false)
+	e.d.dispatcher.Kick()
+	var sent store.ReminderRecord
+	for began := time.Now(); sent.State != store.StateSent; time.Sleep(10 * time.Millisecond) {
+		if time.Since(began) > loopDeadline {
+			t.Fatalf("run %d: the dispatcher did not send the thank-you within %v:\n%s", i, loopDeadline, e.logs.String())
+		}
+		var err error
+		if sent, err = e.rp.st.Reminder(ctx, ty.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var reminder []byte
+	for _, m := range e.sink.received() {
+		if bytes.Contains(m, []byte("Message-ID: <"+sent.MessageID+">")) {
+			reminder = m
+		}
+	}
+	if reminder == nil {
+		t.Fatalf("run %d: the thank-you email is not at the SMTP server", i)
+	}
+	e.deliver(reminder)
+
 	reply := ownerReply(fmt.Sprintf("loop-reply-%d-%d@example.org", time.Now().UnixNano(), i),
-		"r."+ty.Token+".0@"+rpDomain, time.Now().Format(time.RFC1123Z), "Sent it, thanks!")
+		sent.MessageID, time.Now().Format(time.RFC1123Z), "Sent it, thanks!")
 	began := time.Now()
 	e.deliver([]byte(reply))
 	for time.Since(began) < loopDeadline {
-		r, err := e.rp.st.Reminder(context.Background(), ty.ID)
+		r, err := e.rp.st.Reminder(ctx, ty.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,18 +245,38 @@ func (e *loopEnv) runLoop(t testing.TB, n int) []time.Duration {
 	for i := range n {
 		took = append(took, e.replyOnce(t, i))
 	}
+	acks := func() [][]byte {
+		var out [][]byte
+		for _, m := range e.sink.received() {
+			if bytes.Contains(m, []byte("In-Reply-To: <loop-reply-")) {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
 	deadline := time.Now().Add(loopDeadline)
-	for len(e.sink.received()) < n && time.Now().Before(deadline) {
+	for len(acks()) < n && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	acks := e.sink.received()
-	if len(acks) != n {
-		t.Fatalf("%d acknowledgements reached the SMTP server, want %d", len(acks), n)
+	if got := len(acks()); got != n {
+		t.Fatalf("%d acknowledgements reached the SMTP server, want %d", got, n)
 	}
-	for _, a := range acks {
-		if !bytes.Contains(a, []byte("is marked sent.")) || !bytes.Contains(a, []byte("In-Reply-To: <loop-reply-")) {
+	for _, a := range acks() {
+		if !bytes.Contains(a, []byte("is marked sent.")) {
 			t.Fatalf("acknowledgement:\n%s", a)
 		}
+	}
+	// Our own emails in the Inbox were skipped, not taken for replies.
+	for _, bad := range []string{"reply refused", "reply ignored", "interview changed"} {
+		if strings.Contains(e.logs.String(), bad) {
+			t.Errorf("the log says %q: one of our own emails was read as mail to act on", bad)
+		}
+	}
+	if got := strings.Count(e.logs.String(), "own email in the mailbox; skipped"); got != n {
+		t.Errorf("%d of our own emails skipped in the Inbox, want %d", got, n)
+	}
+	if recs, err := e.rp.st.Interviews(context.Background()); err != nil || len(recs) != n {
+		t.Errorf("%d interviews stored, want %d (%v)", len(recs), n, err)
 	}
 	slices.Sort(took)
 	return took

@@ -62,9 +62,10 @@ import (
 //   - After "formal", "casual" or an honorific, while the thank-you is sent
 //     and unanswered, its email is composed again and sent in the thread.
 //   - "status": a reply listing the open follow-ups. "help": the help email.
-//   - An unknown command: the help email, at most one per interview per
-//     helpEvery (the last one's time is in the store: it survives a
-//     restart).
+//   - An unknown command: the help email, unless one (for any reason) went
+//     to this interview's thread less than helpEvery ago; the time of the
+//     last one is in the store, so the limit survives a restart. A reply
+//     with no text of its own gets the plain help.
 //
 // [replies] acknowledge = false turns off the acknowledgements of applied
 // commands and of notes noticed in the Sent folder. Help, status and the
@@ -85,14 +86,16 @@ const sentNoteWindow = 14 * 24 * time.Hour
 const maxTokenLookups = 20
 
 // handleReply handles m when it answers one of followupd's emails and
-// reports whether it did; false means the message is not ours and goes on
-// to invitation handling.
+// reports whether it did. false means the message is not a command to us
+// (not a reply to our emails, or a refused or ignored one) and goes on to
+// invitation handling; our own emails come back true, so that the call
+// email's .ics slot is never read as an invitation.
 func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, error) {
-	if m.Header.Get("In-Reply-To") == "" && m.Header.Get("References") == "" {
-		return false, nil
-	}
 	if own, err := d.isOwnMessage(ctx, m); err != nil || own {
 		return own, err
+	}
+	if m.Header.Get("In-Reply-To") == "" && m.Header.Get("References") == "" {
+		return false, nil
 	}
 	now := d.now()
 	rep, err := readReply(m, replies.RulesFrom(d.cfg, now))
@@ -125,12 +128,16 @@ func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, erro
 			Command: what, Date: rep.Date, Now: now}, nil)
 		switch {
 		case errors.Is(err, store.ErrAlreadyHandled):
-			return true, nil
 		case err != nil:
-			return true, fmt.Errorf("record %s reply: %w", what, err)
+			return false, fmt.Errorf("record %s reply: %w", what, err)
+		case rep.Authorized:
+			log.Info("reply ignored; nothing changed", slog.String("from", rep.From), slog.String("reason", rep.Reason))
+		default:
+			log.Warn("reply refused; nothing changed", slog.String("from", rep.From), slog.String("reason", rep.Reason))
 		}
-		log.Warn("reply "+what+"; nothing changed", slog.String("from", rep.From), slog.String("reason", rep.Reason))
-		return true, nil
+		// Not a command: an invitation in it (a recruiter answering in a
+		// forwarded thread) is still read.
+		return false, nil
 	}
 
 	rec, err := d.store.Interview(ctx, rem.InterviewID)
@@ -156,6 +163,9 @@ func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, erro
 		return true, fmt.Errorf("apply reply %q: %w", rep.Command, err)
 	}
 	log.Info("reply applied", slog.String("command", string(rep.Command)), slog.Bool("changed", res.Changed))
+	if res.Changed {
+		d.dispatcher.Kick() // nil-safe; reminders may have moved
+	}
 	return true, d.deliverAnswersTo(ctx, key, log)
 }
 
@@ -347,6 +357,9 @@ func (d *Daemon) handleSentNote(ctx context.Context, m mailbox.Message) error {
 		return fmt.Errorf("confirm thank-you from the Sent folder: %w", err)
 	}
 	log.Info("thank-you note noticed in the Sent folder", slog.Bool("changed", res.Changed))
+	if res.Changed {
+		d.dispatcher.Kick()
+	}
 	return d.deliverAnswersTo(ctx, key, log)
 }
 

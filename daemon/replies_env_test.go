@@ -111,6 +111,9 @@ type rpOptions struct {
 	user, password string
 	// sent is [imap] folders.sent.
 	sent string
+	// noQuietHours turns [schedule] quiet_hours off, so that the
+	// dispatcher sends at any hour.
+	noQuietHours bool
 }
 
 // rpConfig writes and loads the tests' configuration.
@@ -132,6 +135,10 @@ func rpConfig(t testing.TB, o rpOptions) *config.Config {
 	if err := os.WriteFile(pw, []byte(o.password+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	quiet := ""
+	if o.noQuietHours {
+		quiet = "quiet_hours = \"\"\n"
+	}
 	body := fmt.Sprintf(`[owner]
 name = "Alex Morgan"
 email = "alex.morgan@example.org"
@@ -139,7 +146,7 @@ aliases = ["alex@example.org"]
 timezone = "America/New_York"
 [schedule]
 holidays = ["2026-12-07"]
-[replies]
+%s[replies]
 authserv_id = "mx.example.org"
 acknowledge = %v
 [imap]
@@ -155,7 +162,7 @@ host = %q
 port = %s
 security = "none"
 from = "followupd@%s"
-`, o.acknowledge, ih, ip, o.user, pw, o.sent, sh, sp, rpDomain)
+`, quiet, o.acknowledge, ih, ip, o.user, pw, o.sent, sh, sp, rpDomain)
 	p := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 		t.Fatal(err)

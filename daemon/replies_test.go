@@ -437,16 +437,24 @@ func TestNotOurReplies(t *testing.T) {
 	if handled, err := e.d.handleReply(context.Background(), readFixture(t, plain, "INBOX")); err != nil || handled {
 		t.Errorf("message with no references: handled %v, %v", handled, err)
 	}
-	// Our own email coming back into the Inbox is skipped silently.
+	// Our own email coming back into the Inbox is skipped silently, even a
+	// thread's root (no In-Reply-To): the call email's .ics slot must never
+	// be read as an invitation.
 	own := strings.Join([]string{
 		"From: followupd <followupd@" + rpDomain + ">", "To: alex.morgan@example.org",
 		"Subject: Follow-up call: Jane Doe at Acme Corp", "Date: Fri, 4 Dec 2026 09:00:00 -0500",
 		"Message-ID: <r." + e.call.Token + ".0@" + rpDomain + ">",
-		"In-Reply-To: <r." + e.ty.Token + ".0@" + rpDomain + ">",
 		"Auto-Submitted: auto-generated", "Content-Type: text/plain; charset=utf-8", "", "cancel", "",
 	}, "\r\n")
 	if handled, err := e.d.handleReply(context.Background(), readFixture(t, own, "INBOX")); err != nil || !handled {
 		t.Errorf("own email: handled %v, %v; want handled", handled, err)
+	}
+	// A refused reply is no command, but an invitation in it is still read.
+	if handled, err := e.d.handleReply(context.Background(), replyFixture(t, "stranger.eml", e.call.Token)); err != nil || handled {
+		t.Errorf("stranger's reply: handled %v, %v; want false (on to invitations)", handled, err)
+	}
+	if n := strings.Count(e.logs.String(), "reply refused"); n != 1 {
+		t.Errorf("refusal logged %d times", n)
 	}
 	wantUnchanged(t, e)
 	if n := len(e.sender.emails()); n != 0 {

@@ -109,7 +109,8 @@ func (s *Sender) Send(ctx context.Context, e Email) error {
 	if err != nil {
 		return &SendError{err: fmt.Errorf("send email %s: set up smtp client: %w", messageID(e.MessageID), err)}
 	}
-	log := s.log.With(slog.String("message_id", messageID(e.MessageID)), slog.String("smtp", s.cfg.Addr()))
+	// The Message-ID is not logged: ours carry the reply token of a reminder.
+	log := s.log.With(slog.String("subject", truncateRunes(e.Subject, 80)), slog.String("smtp", s.cfg.Addr()))
 	sc, err := c.DialToSMTPClientWithContext(ctx)
 	if err != nil {
 		return s.fail(e, "connect", err)
@@ -239,4 +240,13 @@ func classify(err error) (temporary bool, code int) {
 		return true, 0
 	}
 	return false, 0
+}
+
+// truncateRunes keeps at most n runes of s, for log lines.
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }

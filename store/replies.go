@@ -445,13 +445,14 @@ func (s *Store) InterviewsWithInterviewer(ctx context.Context, emails []string, 
 }
 
 // UnsentAnswers returns the queued answers not yet sent, created at or after
-// since and tried fewer than maxAttempts times, oldest first.
+// since and tried fewer than maxAttempts times, in the order they were
+// queued.
 func (s *Store) UnsentAnswers(ctx context.Context, since time.Time, maxAttempts int) ([]QueuedAnswer, error) {
 	return s.answers(ctx, "WHERE sent_at IS NULL AND created_at >= ? AND attempts < ?", timeText(since), maxAttempts)
 }
 
 // AnswersTo returns every answer queued for the owner's message with the
-// given Message-ID, sent or not, oldest first.
+// given Message-ID, sent or not, in the order they were queued.
 func (s *Store) AnswersTo(ctx context.Context, messageID string) ([]QueuedAnswer, error) {
 	return s.answers(ctx, "WHERE answers = ?", messageID)
 }
@@ -528,7 +529,8 @@ func (s *Store) updateAnswer(ctx context.Context, messageID, set string, args ..
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("update answer %s: %w", messageID, err)
+		// Not naming the answer: its Message-ID carries a reply token.
+		return fmt.Errorf("update queued answer: %w", err)
 	}
 	return nil
 }

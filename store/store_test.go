@@ -144,13 +144,17 @@ func TestReopenIsIdempotent(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
+	scripts, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		s, err = Open(ctx, path)
 		if err != nil {
 			t.Fatalf("reopen: %v", err)
 		}
-		if got := userVersion(t, s.db); got != 1 {
-			t.Errorf("user_version after reopen = %d, want 1", got)
+		if got := userVersion(t, s.db); got != len(scripts) {
+			t.Errorf("user_version after reopen = %d, want %d", got, len(scripts))
 		}
 		recs, err := s.Interviews(ctx)
 		if err != nil {

@@ -28,9 +28,10 @@ type SeedReport struct {
 const seedWorkers = 4
 
 // SeedMaildir puts n messages straight into folder ("INBOX" or a folder name such as
-// "Archive" or "Archive.2024": this server's hierarchy separator is ".") of the owner's account by writing maildir files, which is
-// far faster than delivering them one by one: 100,000 small messages take seconds. It is
-// meant for tests and benchmarks that need a large mailbox.
+// "Archive" or "Archive.2024": this server's hierarchy separator is ".") of the owner's
+// account by writing maildir files, which is far faster than delivering them one by one:
+// 100,000 small messages take seconds. It is meant for tests and benchmarks that need a
+// large mailbox, and works only while the server keeps mail in maildirs (before UseMdbox).
 //
 // Message i (0 <= i < n) has the content message(i), a complete message with LF or CRLF
 // line endings, and the INTERNALDATE date(i): Dovecot takes a maildir message's received
@@ -41,7 +42,7 @@ const seedWorkers = 4
 //
 // Before it returns, Dovecot has indexed the folder (with doveadm), so that the next
 // client's SELECT does not pay for it; SeedReport.Index says how long that took. The
-// folder may already hold messages; the new ones come after them only if their dates do.
+// folder may already hold messages: the new ones get UIDs above theirs.
 func (d *Dovecot) SeedMaildir(t testing.TB, folder string, n int, date func(i int) time.Time, message func(i int) []byte) SeedReport {
 	t.Helper()
 	rep := SeedReport{Messages: n}
@@ -50,7 +51,7 @@ func (d *Dovecot) SeedMaildir(t testing.TB, folder string, n int, date func(i in
 		t.Fatalf("mailtest: seed %q: %v", folder, err)
 	}
 	began := time.Now()
-	if err := d.makeMaildir(dir, folder != "INBOX"); err != nil {
+	if err := d.makeMaildir(dir, !strings.EqualFold(folder, "INBOX")); err != nil {
 		t.Fatalf("mailtest: seed %q: %v", folder, err)
 	}
 
