@@ -149,7 +149,23 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 	if len(ivs) == 0 && len(cancelled) == 0 {
 		return nil
 	}
-	changes, err := d.store.Apply(ctx, store.Report{Source: "imap:" + m.Folder, Interviews: interview.Latest(ivs), Cancelled: cancelled}, now, scheduler.Planner(d.cfg))
+	report := store.Report{Source: "imap:" + m.Folder, Interviews: interview.Latest(ivs), Cancelled: cancelled}
+	// The watcher counts a message as read whatever the handler returns, so
+	// a passing store failure (a long lock by another process) is retried
+	// here before the invitation is given up with an error in the log.
+	var changes []store.Change
+	var err error
+	for attempt, wait := 1, time.Second; ; attempt, wait = attempt+1, 2*wait {
+		changes, err = d.store.Apply(ctx, report, now, scheduler.Planner(d.cfg))
+		if err == nil || attempt == 3 || ctx.Err() != nil {
+			break
+		}
+		log.Warn("store invitation failed; retrying", slog.Any("error", err), slog.Duration("in", wait))
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("store invitation: %w", err)
 	}

@@ -309,6 +309,42 @@ func TestDispatchSnoozedNudge(t *testing.T) {
 	}
 }
 
+// A snooze after the last nudge earns one more nudge at the snooze time (a
+// send number, and so a Message-ID, of its own) instead of an expiry.
+func TestDispatchSnoozeAfterLastNudge(t *testing.T) {
+	s := newSetup(t, false, "")
+	d := s.dispatcher(t, newFakeClock(t0))
+	id := s.addInterview(t, "iv", "Acme", t0.Add(-time.Hour), t0, time.Time{})
+	tick(t, d, t0)
+	tick(t, d, t0.Add(24*time.Hour))
+	tick(t, d, t0.Add(48*time.Hour)) // nudge 2 of 2
+	r := s.reminder(t, id, interview.ThankYou)
+	if r.NagsSent != 2 {
+		t.Fatalf("nags sent %d, want the limit 2", r.NagsSent)
+	}
+	until := t0.Add(100 * time.Hour)
+	if err := s.store.SnoozeReminder(context.Background(), r.ID, until); err != nil {
+		t.Fatal(err)
+	}
+	tick(t, d, t0.Add(72*time.Hour)) // would have been the expiry
+	if r := s.reminder(t, id, interview.ThankYou); r.State != store.StateSent {
+		t.Fatalf("snoozed reminder is %s at its old expiry, want still sent", r.State)
+	}
+	tick(t, d, until)
+	msgs := s.smtp.messages()
+	if len(msgs) != 4 {
+		t.Fatalf("%d messages after the snooze ended, want reminder, 2 nudges and one more", len(msgs))
+	}
+	if want := "r." + r.Token + ".3@example.org"; msgs[3].messageID != want {
+		t.Errorf("extra nudge Message-ID %q, want %q", msgs[3].messageID, want)
+	}
+	// Unanswered after that, it expires as usual: the snooze is used up.
+	tick(t, d, until.Add(24*time.Hour))
+	if r := s.reminder(t, id, interview.ThankYou); r.State != store.StateExpired || r.Snoozed {
+		t.Errorf("after the extra nudge went unanswered: state %s, snoozed %v; want expired", r.State, r.Snoozed)
+	}
+}
+
 // The call email and the nudges join the thank-you's thread.
 func TestDispatchThreading(t *testing.T) {
 	s := newSetup(t, false, "")

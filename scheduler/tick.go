@@ -50,7 +50,8 @@ func (d *Dispatcher) next(r store.ReminderRecord) work {
 	if at.IsZero() {
 		at = r.SentAt.Add(time.Duration(r.NagsSent+1) * s.NagEvery)
 	}
-	if r.NagsSent >= s.NagLimit {
+	// An owner's snooze earns one more nudge even past the limit.
+	if r.NagsSent >= s.NagLimit && !r.Snoozed {
 		return work{r: r, at: at, expire: true}
 	}
 	return work{r: r, n: r.NagsSent + 1, at: at}

@@ -37,8 +37,7 @@ type Attempt struct {
 func (s *Store) OpenReminders(ctx context.Context) ([]ReminderRecord, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	rows, err := s.db.QueryContext(ctx, `SELECT id, interview_id, kind, state, due, attempts,
-		next_attempt, last_error, message_id, token, nags_sent, sent_at, resolved_at, outcome
+	rows, err := s.db.QueryContext(ctx, `SELECT `+reminderColumns+`
 		FROM reminders WHERE state IN (?, ?, ?) ORDER BY id`, StatePending, StateSending, StateSent)
 	if err != nil {
 		return nil, fmt.Errorf("list open reminders: %w", err)
@@ -64,8 +63,7 @@ func (s *Store) OpenReminders(ctx context.Context) ([]ReminderRecord, error) {
 func (s *Store) Reminder(ctx context.Context, id int64) (ReminderRecord, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	r, err := scanReminder(s.db.QueryRowContext(ctx, `SELECT id, interview_id, kind, state, due, attempts,
-		next_attempt, last_error, message_id, token, nags_sent, sent_at, resolved_at, outcome
+	r, err := scanReminder(s.db.QueryRowContext(ctx, `SELECT `+reminderColumns+`
 		FROM reminders WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return ReminderRecord{}, fmt.Errorf("get reminder %d: %w", id, ErrNotFound)
@@ -125,7 +123,7 @@ func (s *Store) SendDone(ctx context.Context, a Attempt, now, next time.Time) er
 	defer cancel()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE reminders SET state = 'sent', next_attempt = ?, last_error = '',
-			sent_at = CASE WHEN ? = 0 THEN ? ELSE sent_at END, nags_sent = ?
+			sent_at = CASE WHEN ? = 0 THEN ? ELSE sent_at END, nags_sent = ?, snoozed = 0
 			WHERE `+sendingIs, nullTime(next), a.N, timeText(now), a.N, a.Reminder, a.N, a.N)
 		return affected(ctx, tx, res, err, a.Reminder)
 	})
@@ -219,19 +217,30 @@ func (s *Store) ResolveReminder(ctx context.Context, id int64, state, outcome, n
 // error cleared: pending when its email never went out, else sent. Its sends
 // keep their numbers (and Message-IDs). ErrChanged for a reminder in flight
 // or resolved by the owner, ErrNotFound when there is none.
+// snoozeUpdate moves one reminder (arguments: until, until, id) to until.
+// A pending reminder is sent at next_attempt (or at its due time when that
+// is later); a sent one gets its next nudge at next_attempt, even when it
+// already had nag_limit of them (snoozed). A failed or expired one is taken
+// up again the same way: pending when its email never went out, else sent.
+// Sends keep their numbers (and Message-IDs r.TOKEN.N), so nags_sent is not
+// reset. One in flight (sending) or resolved is left alone. Shared by the
+// CLI and the owner's reply, so that both mean the same.
+const snoozeUpdate = `UPDATE reminders SET
+	state = CASE WHEN state IN ('pending', 'sent') THEN state
+		WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END,
+	next_attempt = CASE WHEN state = 'pending' AND due >= ? THEN NULL ELSE ? END,
+	attempts = CASE WHEN state IN ('failed', 'expired') THEN 0 ELSE attempts END,
+	last_error = CASE WHEN state IN ('failed', 'expired') THEN '' ELSE last_error END,
+	snoozed = CASE WHEN sent_at IS NULL THEN 0 ELSE 1 END,
+	resolved_at = NULL
+	WHERE id = ? AND state IN ('pending', 'sent', 'failed', 'expired')`
+
 func (s *Store) SnoozeReminder(ctx context.Context, id int64, until time.Time) error {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	u := timeText(until)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE reminders SET
-			state = CASE WHEN state IN ('pending', 'sent') THEN state
-				WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END,
-			next_attempt = CASE WHEN state = 'pending' AND due >= ? THEN NULL ELSE ? END,
-			attempts = CASE WHEN state IN ('failed', 'expired') THEN 0 ELSE attempts END,
-			last_error = CASE WHEN state IN ('failed', 'expired') THEN '' ELSE last_error END,
-			resolved_at = NULL
-			WHERE id = ? AND state IN ('pending', 'sent', 'failed', 'expired')`, u, u, id)
+		res, err := tx.ExecContext(ctx, snoozeUpdate, u, u, id)
 		return affected(ctx, tx, res, err, id)
 	})
 	if err != nil {

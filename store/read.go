@@ -65,6 +65,9 @@ type ReminderRecord struct {
 	NagsSent   int
 	SentAt     time.Time
 	ResolvedAt time.Time
+	// Snoozed is set by the owner's snooze of a reminder that already went
+	// out, until its next send: that send is due even past nag_limit.
+	Snoozed bool
 	// Outcome is how a resolved reminder ended ("called", "offer", ...), "" until then.
 	Outcome string
 }
@@ -239,8 +242,7 @@ func loadSources(ctx context.Context, tx *sql.Tx, sub string, args []any, recs [
 }
 
 func loadReminders(ctx context.Context, tx *sql.Tx, sub string, args []any, recs []InterviewRecord, byID map[int64]int) error {
-	rows, err := tx.QueryContext(ctx, `SELECT id, interview_id, kind, state, due, attempts,
-		next_attempt, last_error, message_id, token, nags_sent, sent_at, resolved_at, outcome
+	rows, err := tx.QueryContext(ctx, `SELECT `+reminderColumns+`
 		FROM reminders WHERE interview_id IN (`+sub+`) ORDER BY interview_id, due, id`, args...)
 	if err != nil {
 		return fmt.Errorf("query reminders: %w", err)
@@ -263,6 +265,10 @@ func loadReminders(ctx context.Context, tx *sql.Tx, sub string, args []any, recs
 	return nil
 }
 
+// reminderColumns are the columns scanReminder reads, in its order.
+const reminderColumns = `id, interview_id, kind, state, due, attempts,
+		next_attempt, last_error, message_id, token, nags_sent, sent_at, resolved_at, outcome, snoozed`
+
 func scanReminder(sc scanner) (ReminderRecord, error) {
 	var (
 		r                      ReminderRecord
@@ -270,7 +276,7 @@ func scanReminder(sc scanner) (ReminderRecord, error) {
 		next, sentAt, resolved sql.NullString
 	)
 	err := sc.Scan(&r.ID, &r.InterviewID, &kind, &r.State, &due, &r.Attempts, &next,
-		&r.LastError, &r.MessageID, &r.Token, &r.NagsSent, &sentAt, &resolved, &r.Outcome)
+		&r.LastError, &r.MessageID, &r.Token, &r.NagsSent, &sentAt, &resolved, &r.Outcome, &r.Snoozed)
 	if err != nil {
 		return ReminderRecord{}, fmt.Errorf("read reminder: %w", err)
 	}

@@ -261,27 +261,12 @@ func (o *ownerTx) apply(iv InterviewRecord) (bool, error) {
 			StateConfirmed, c.Outcome, OutcomeOffer, OutcomeNoOffer, c.Outcome)
 
 	case ActionSnooze:
-		// The dispatcher's model (store/dispatch.go): a pending reminder is
-		// sent at next_attempt (or at its due time when that is later); a
-		// sent one gets its next nudge at next_attempt. A failed or expired
-		// one is taken up again the same way: pending when its email never
-		// went out, else sent. Sends keep their numbers (and Message-IDs
-		// r.TOKEN.N), so nags_sent is not reset: one that already had all
-		// its nudges expires at Until instead of nudging again. One in
-		// flight (sending) or resolved by the owner is left alone.
+		// The same as the CLI's snooze: see snoozeUpdate.
 		if c.Until.IsZero() {
 			return false, errors.New("snooze: no time")
 		}
 		u := timeText(c.Until)
-		return o.exec(`UPDATE reminders SET
-			state = CASE WHEN state IN ('pending', 'sent') THEN state
-				WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END,
-			next_attempt = CASE WHEN state = 'pending' AND due >= ? THEN NULL ELSE ? END,
-			attempts = CASE WHEN state IN ('failed', 'expired') THEN 0 ELSE attempts END,
-			last_error = CASE WHEN state IN ('failed', 'expired') THEN '' ELSE last_error END,
-			resolved_at = NULL
-			WHERE id = ? AND state IN ('pending', 'sent', 'failed', 'expired')`,
-			u, u, c.ReminderID)
+		return o.exec(snoozeUpdate, u, u, c.ReminderID)
 
 	case ActionSkip:
 		return o.exec(`UPDATE reminders SET state = ?, resolved_at = ?, next_attempt = NULL
@@ -401,8 +386,7 @@ func (s *Store) OwnerMessageHandled(ctx context.Context, messageID string) (bool
 func (s *Store) ReminderByToken(ctx context.Context, token string) (ReminderRecord, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	row := s.db.QueryRowContext(ctx, `SELECT id, interview_id, kind, state, due, attempts,
-		next_attempt, last_error, message_id, token, nags_sent, sent_at, resolved_at, outcome
+	row := s.db.QueryRowContext(ctx, `SELECT `+reminderColumns+`
 		FROM reminders WHERE token = ?`, strings.ToLower(token))
 	r, err := scanReminder(row)
 	if errors.Is(err, sql.ErrNoRows) {

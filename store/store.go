@@ -19,7 +19,8 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned when a row asked for by its id does not exist.
@@ -73,10 +74,28 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{db: db, writer: make(chan struct{}, 1)}
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
-	if err := s.migrate(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("open store %s: %w", abs, err), db.Close())
+	// Two processes opening a new database at once (the daemon starting and
+	// `followupd list`) can get SQLITE_BUSY without a busy wait while one
+	// of them switches the file to WAL: retry until the timeout.
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+		err = s.migrate(ctx)
+		if err == nil {
+			return s, nil
+		}
+		if !isBusy(err) || ctx.Err() != nil {
+			return nil, errors.Join(fmt.Errorf("open store %s: %w", abs, err), db.Close())
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
 	}
-	return s, nil
+}
+
+// isBusy reports whether err is SQLite's "database is locked".
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // Close closes the database.

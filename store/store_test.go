@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -326,5 +327,28 @@ func TestWithTimeout(t *testing.T) {
 	pdl, _ := parent.Deadline()
 	if !dl2.Equal(pdl) {
 		t.Errorf("the caller's deadline was replaced: %v, want %v", dl2, pdl)
+	}
+}
+
+// TestOpenTogether opens one new database from several stores at once, as
+// the daemon and `followupd list` may: none may fail with SQLITE_BUSY.
+func TestOpenTogether(t *testing.T) {
+	for round := range 5 {
+		path := filepath.Join(t.TempDir(), fmt.Sprintf("round-%d.db", round))
+		errs := make(chan error, 4)
+		for range 4 {
+			go func() {
+				s, err := Open(t.Context(), path)
+				if err == nil {
+					err = s.Close()
+				}
+				errs <- err
+			}()
+		}
+		for range 4 {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
 	}
 }
