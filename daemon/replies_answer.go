@@ -93,7 +93,7 @@ func (a *answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.Re
 	}
 	if resend.ID != 0 {
 		e, err := mailer.ThankYou(mailer.ThankYouInput{Interview: res.After.Interview, Owner: a.cfg.Owner,
-			Formality: draftFormality(res.After, a.cfg), Notes: res.After.Notes, Now: a.now,
+			Formality: scheduler.Formality(res.After, a.cfg), Notes: res.After.Notes, Now: a.now,
 			Thread: a.thread(resend.Token, store.AnswerDraft)})
 		draft, err := one(store.AnswerDraft, e, err)
 		if err != nil {
@@ -488,29 +488,3 @@ func upperFirst(s string) string {
 	return s
 }
 
-// draftFormality is the register of an interview's thank-you, as the
-// dispatcher decides it: the owner's choice (remembered per company, see
-// migration 0002), else the [[company]] rule naming its company or an
-// interviewer's domain, else casual.
-func draftFormality(rec store.InterviewRecord, cfg *config.Config) config.Formality {
-	switch f := config.Formality(rec.Formality); f {
-	case config.Formal, config.Casual:
-		return f
-	}
-	for _, c := range cfg.Companies {
-		if rec.Company != "" && strings.EqualFold(c.Name, rec.Company) {
-			return c.Formality
-		}
-		if !c.IsDomain() {
-			continue
-		}
-		m := strings.TrimPrefix(c.Match, "@")
-		for _, p := range rec.Interviewers {
-			_, domain, ok := strings.Cut(strings.ToLower(p.Email), "@")
-			if ok && (domain == m || strings.HasSuffix(domain, "."+m)) {
-				return c.Formality
-			}
-		}
-	}
-	return config.Casual
-}

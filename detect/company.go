@@ -15,40 +15,39 @@ import (
 //  1. a [[company]] rule, in file order: a domain rule matches the address
 //     of any participant but the owner (subdomains included), any other rule
 //     a case-insensitive substring of the summary;
-//  2. the summary (see companyFromSummary);
+//  2. the summary (see companyFromSummary), whose parts are segs;
 //  3. the registrable domain of the first interviewer whose address is not
 //     at a mail provider, a scheduling or tracking service, or the owner's
 //     own domain: jane@eng.acme.co.uk gives "Acme".
-func company(ev calendar.Event, summary string, cfg *config.Config, ivs []interview.Interviewer) string {
-	parts := participants(ev, cfg.Owner)
-	if c := companyRule(summary, parts, cfg.Companies); c != "" {
+func (d *detector) company(ev *calendar.Event, summary string, segs []string, ivs []interview.Interviewer) string {
+	parts := participants(ev, d.cfg.Owner)
+	if c := companyRule(summary, parts, d.cfg.Companies); c != "" {
 		return c
 	}
-	sc := summaryContext{keywords: phraseWords(cfg.Detect.Keywords), labels: map[string]bool{}}
+	sc := summaryContext{keywords: d.keywords.nonEmpty, labels: map[string]bool{}}
 	for _, p := range parts {
 		_, domain, _ := strings.Cut(p.email, "@")
-		if !isGenericDomain(domain) {
-			_, label := registrable(domain)
-			sc.labels[label] = true
+		if di := d.domain(domain); !di.generic {
+			sc.labels[di.label] = true
 		}
-		if n, _ := parseName(p.name); n != "" {
-			sc.names = append(sc.names, words(n))
+		if n := d.parseName(p.name); n.name != "" {
+			sc.names = append(sc.names, n.words)
 		}
 	}
-	if n, _ := parseName(cfg.Owner.Name); n != "" {
-		sc.names = append(sc.names, words(n))
+	if d.ownerName != nil {
+		sc.names = append(sc.names, d.ownerName)
 	}
-	if c := companyFromSummary(summary, sc); c != "" {
+	if c := companyFromSummary(segs, sc); c != "" {
 		return c
 	}
-	return companyFromDomain(ivs, cfg.Owner)
+	return d.companyFromDomain(ivs)
 }
 
 type participant struct{ email, name string }
 
 // participants lists the organizer and attendees that are not the owner.
-func participants(ev calendar.Event, owner config.Owner) []participant {
-	var out []participant
+func participants(ev *calendar.Event, owner config.Owner) []participant {
+	out := make([]participant, 0, len(ev.Attendees)+1)
 	add := func(p calendar.Person) {
 		e := config.NormalizeAddress(p.Email)
 		if owner.IsOwner(e) {
@@ -88,24 +87,17 @@ func companyRule(summary string, parts []participant, rules []config.Company) st
 	return ""
 }
 
-func companyFromDomain(ivs []interview.Interviewer, owner config.Owner) string {
-	own := map[string]bool{}
-	for _, a := range append([]string{owner.Email}, owner.Aliases...) {
-		if _, d, ok := strings.Cut(a, "@"); ok {
-			reg, _ := registrable(d)
-			own[reg] = true
-		}
-	}
+func (d *detector) companyFromDomain(ivs []interview.Interviewer) string {
 	for _, iv := range ivs {
 		_, domain, ok := strings.Cut(iv.Email, "@")
-		if !ok || isGenericDomain(domain) {
+		if !ok {
 			continue
 		}
-		reg, label := registrable(domain)
-		if own[reg] || label == "" {
+		di := d.domain(domain)
+		if di.generic || d.ownDomains[di.reg] || di.label == "" {
 			continue
 		}
-		if c := companyFromLabel(label); c != "" {
+		if c := companyFromLabel(di.label); c != "" {
 			return c
 		}
 	}
@@ -145,7 +137,8 @@ var (
 // of its own, after dropping "Invitation:", "Canceled:" and similar prefixes.
 func segments(summary string) []string {
 	s := strings.TrimSpace(summary)
-	for {
+	// Both expressions need a colon to drop a prefix.
+	for strings.Contains(s, ":") {
 		t := subjectPrefixRe.ReplaceAllString(s, "")
 		if t == s {
 			break
@@ -159,7 +152,11 @@ func segments(summary string) []string {
 			s = s[i+1:]
 		}
 	}
-	for _, p := range separatorRe.Split(s, -1) {
+	parts := []string{s}
+	if strings.ContainsAny(s, "-/–—|:") { // what separatorRe needs
+		parts = separatorRe.Split(s, -1)
+	}
+	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {
 			segs = append(segs, p)
 		}
@@ -181,8 +178,7 @@ func segments(summary string) []string {
 //
 // A candidate is never a person's name, a time, a video-call service, a job
 // title or made only of words such as "final round".
-func companyFromSummary(summary string, sc summaryContext) string {
-	segs := segments(summary)
+func companyFromSummary(segs []string, sc summaryContext) string {
 	var kw, other []string
 	for _, s := range segs {
 		if hasPhraseWords(words(s), sc.keywords) {
@@ -195,6 +191,9 @@ func companyFromSummary(summary string, sc summaryContext) string {
 		return ""
 	}
 	for _, s := range kw {
+		if !strings.Contains(s, "@") && indexFold(s, "at") < 0 { // what atRe needs
+			continue
+		}
 		for _, loc := range atRe.FindAllStringIndex(s, -1) {
 			if c := sc.dropPeople(cleanCompany(s[loc[1]:])); sc.valid(c) {
 				return c
@@ -202,7 +201,11 @@ func companyFromSummary(summary string, sc summaryContext) string {
 		}
 	}
 	for _, s := range kw {
-		for _, loc := range withRe.FindAllStringIndex(s, -1) {
+		var with [][]int
+		if indexFold(s, "with") >= 0 { // what withRe needs
+			with = withRe.FindAllStringIndex(s, -1)
+		}
+		for _, loc := range with {
 			if c := sc.dropPeople(cleanCompany(s[loc[1]:])); sc.valid(c) && sc.companyLike(c) {
 				return c
 			}

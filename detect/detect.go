@@ -25,6 +25,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/followupd/followupd/calendar"
@@ -68,58 +69,85 @@ func Detect(cal *calendar.Calendar, cfg *config.Config) Result {
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	outcomes := decideAll(cal, cfg)
+	batches := decideAll(cal, newRules(cfg))
+	var nIv, nSkip int
+	for _, b := range batches {
+		nIv += len(b.interviews)
+		nSkip += len(b.skipped)
+	}
+	if nIv > 0 {
+		r.Interviews = make([]interview.Interview, 0, nIv)
+	}
+	if nSkip > 0 {
+		r.Skipped = make([]Skip, 0, nSkip)
+	}
+	for _, b := range batches {
+		r.Interviews = append(r.Interviews, b.interviews...)
+		r.Skipped = append(r.Skipped, b.skipped...)
+	}
 	seen := map[string]bool{}
-	for i, ev := range cal.Events {
-		if isCancelled(ev, cal.Method) {
+	for i := range cal.Events {
+		if ev := &cal.Events[i]; isCancelled(ev, cal.Method) {
 			k := keyOf(ev)
 			if !seen[k.String()] {
 				seen[k.String()] = true
 				r.Cancelled = append(r.Cancelled, k)
 			}
 		}
-		if o := outcomes[i]; o.skip != nil {
-			r.Skipped = append(r.Skipped, *o.skip)
-		} else {
-			r.Interviews = append(r.Interviews, o.iv)
-		}
 	}
 	return r
 }
 
-type outcome struct {
-	iv   interview.Interview
-	skip *Skip
+// decided is what a run of consecutive events yields, in event order.
+type decided struct {
+	interviews []interview.Interview
+	skipped    []Skip
 }
 
-// parallelFrom is the number of events from which Detect spreads the work
-// over the CPUs; below it a goroutine costs more than it saves.
-const parallelFrom = 512
+// Below parallelFrom events Detect decides them on one goroutine; above, it
+// spreads batches of batchSize events over the CPUs: a goroutine costs more
+// than it saves on a small calendar, and batches handed out one at a time
+// keep both CPUs busy when one of them is taken by another process.
+const (
+	parallelFrom = 512
+	batchSize    = 256
+)
 
-// decideAll runs Event on every event, on up to GOMAXPROCS goroutines for a
-// large calendar (each event is decided on its own), keeping event order.
-func decideAll(cal *calendar.Calendar, cfg *config.Config) []outcome {
-	out := make([]outcome, len(cal.Events))
-	decide := func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			out[i].iv, out[i].skip = Event(cal.Events[i], cal.Method, cfg)
+// decideAll decides every event of cal, on up to GOMAXPROCS goroutines for a
+// large calendar (each event is decided on its own). The batches come back
+// in event order.
+func decideAll(cal *calendar.Calendar, ru *rules) []decided {
+	n := len(cal.Events)
+	size := batchSize
+	workers := runtime.GOMAXPROCS(0)
+	if n < parallelFrom || workers < 2 {
+		size, workers = max(n, 1), 1
+	}
+	out := make([]decided, (n+size-1)/size)
+	var claimed atomic.Int64
+	work := func() {
+		d := newDetector(ru)
+		for {
+			b := int(claimed.Add(1)) - 1
+			if b >= len(out) {
+				return
+			}
+			lo, hi := b*size, min((b+1)*size, n)
+			for i := lo; i < hi; i++ {
+				ev := &cal.Events[i]
+				if iv, skip := d.event(ev, cal.Method); skip.Reason != "" {
+					out[b].skipped = append(out[b].skipped, skip)
+				} else {
+					out[b].interviews = append(out[b].interviews, iv)
+				}
+			}
 		}
 	}
-	workers := runtime.GOMAXPROCS(0)
-	if len(out) < parallelFrom || workers < 2 {
-		decide(0, len(out))
-		return out
-	}
 	var wg sync.WaitGroup
-	chunk := (len(out) + workers - 1) / workers
-	for lo := 0; lo < len(out); lo += chunk {
-		hi := min(lo+chunk, len(out))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			decide(lo, hi)
-		}()
+	for range min(workers, len(out)) - 1 {
+		wg.Go(work)
 	}
+	work()
 	wg.Wait()
 	return out
 }
@@ -131,9 +159,28 @@ func Event(ev calendar.Event, method calendar.Method, cfg *config.Config) (inter
 	if cfg == nil {
 		cfg = config.Default()
 	}
-	text := eventText(ev)
-	if reason := skipReason(ev, text, cfg); reason != "" {
-		return interview.Interview{}, &Skip{UID: ev.UID, Summary: ev.Summary, Reason: reason}
+	iv, skip := newDetector(newRules(cfg)).event(&ev, method)
+	if skip.Reason != "" {
+		return interview.Interview{}, &skip
+	}
+	return iv, nil
+}
+
+// event decides ev, which it only reads. The Skip's Reason is "" for an
+// interview. The tests that need only the event itself (all-day, the
+// keywords) come first: most events of a calendar fail one of them, and
+// reading who and where is for interviews only.
+func (d *detector) event(ev *calendar.Event, method calendar.Method) (interview.Interview, Skip) {
+	var text texts
+	reason := ""
+	if ev.AllDay {
+		reason = ReasonAllDay
+	} else {
+		text = eventText(ev)
+		reason = d.skipReason(ev, text)
+	}
+	if reason != "" {
+		return interview.Interview{}, Skip{UID: ev.UID, Summary: ev.Summary, Reason: reason}
 	}
 
 	iv := interview.Interview{
@@ -150,18 +197,19 @@ func Event(ev calendar.Event, method calendar.Method, cfg *config.Config) (inter
 	if isCancelled(ev, method) {
 		iv.Status = interview.Cancelled
 	}
-	iv.Interviewers = interviewers(ev, cfg.Owner, text.description)
-	iv.Company = company(ev, text.summary, cfg, iv.Interviewers)
-	iv.Position = position(text.summary, text.description, iv.Company, cfg.Detect.Keywords)
-	iv.Phone = phone(text.description, clip(ev.Location, maxSummary), cfg.Owner)
-	return iv, nil
+	segs := segments(text.summary)
+	iv.Interviewers = d.interviewers(ev, d.cfg.Owner, text.description)
+	iv.Company = d.company(ev, text.summary, segs, iv.Interviewers)
+	iv.Position = d.position(segs, text, iv.Company)
+	iv.Phone = d.phone(text.description, clip(ev.Location, maxSummary))
+	return iv, Skip{}
 }
 
-func keyOf(ev calendar.Event) interview.Key {
+func keyOf(ev *calendar.Event) interview.Key {
 	return interview.Key{UID: ev.UID, RecurrenceID: ev.RecurrenceID.UTC()}
 }
 
-func isCancelled(ev calendar.Event, method calendar.Method) bool {
+func isCancelled(ev *calendar.Event, method calendar.Method) bool {
 	if strings.EqualFold(string(method), string(calendar.MethodCancel)) {
 		return true
 	}
@@ -184,7 +232,7 @@ type texts struct {
 	summaryWords, descWords []string
 }
 
-func eventText(ev calendar.Event) texts {
+func eventText(ev *calendar.Event) texts {
 	s := clip(ev.Summary, maxSummary)
 	d := plainText(clip(ev.Description, maxDescription))
 	return texts{summary: s, description: d, summaryWords: words(s), descWords: words(d)}
@@ -201,18 +249,16 @@ func clip(s string, n int) string {
 	return s[:n]
 }
 
-// skipReason returns why ev is not an interview, or "" when it is one.
-func skipReason(ev calendar.Event, t texts, cfg *config.Config) string {
-	if ev.AllDay {
-		return ReasonAllDay
-	}
-	if _, ok := firstPhrase(cfg.Detect.Keywords, t.summaryWords, t.descWords); !ok {
+// skipReason returns why ev, which is not all-day, is not an interview, or
+// "" when it is one.
+func (d *detector) skipReason(ev *calendar.Event, t texts) string {
+	if _, ok := d.keywords.first(t.summaryWords, t.descWords); !ok {
 		return ReasonNoKeyword
 	}
-	if ex, ok := firstPhrase(cfg.Detect.Exclude, t.summaryWords, t.descWords); ok {
+	if ex, ok := d.exclude.first(t.summaryWords, t.descWords); ok {
 		return fmt.Sprintf("matches exclude %q", ex)
 	}
-	if ownerDeclined(ev, cfg.Owner) {
+	if ownerDeclined(ev, d.cfg.Owner) {
 		return ReasonDeclined
 	}
 	return ""
@@ -220,7 +266,7 @@ func skipReason(ev calendar.Event, t texts, cfg *config.Config) string {
 
 // ownerDeclined reports whether an ATTENDEE that is the owner or an alias has
 // PARTSTAT=DECLINED.
-func ownerDeclined(ev calendar.Event, owner config.Owner) bool {
+func ownerDeclined(ev *calendar.Event, owner config.Owner) bool {
 	for _, a := range ev.Attendees {
 		if strings.EqualFold(a.PartStat, "DECLINED") && owner.IsOwner(a.Email) {
 			return true

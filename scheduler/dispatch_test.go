@@ -480,7 +480,7 @@ func TestDispatchPlacesDrafts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := mailer.ThankYouInput{Interview: rec.Interview, Owner: s.cfg.Owner, Formality: formality(rec, s.cfg), Now: t0}
+	in := mailer.ThankYouInput{Interview: rec.Interview, Owner: s.cfg.Owner, Formality: Formality(rec, s.cfg), Now: t0}
 	if !d.placeDrafts(context.Background(), in, r.Token, t0, s.log) {
 		t.Fatal("placing the drafts again failed")
 	}

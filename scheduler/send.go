@@ -149,7 +149,7 @@ func (d *Dispatcher) compose(ctx context.Context, rec store.InterviewRecord, w w
 		return mailer.Nudge(mailer.NudgeInput{Interview: rec.Interview, Owner: d.cfg.Owner, Kind: w.r.Kind,
 			N: w.n, Limit: d.cfg.Schedule.NagLimit, Now: now, Thread: th})
 	case w.r.Kind == interview.ThankYou:
-		in := mailer.ThankYouInput{Interview: rec.Interview, Owner: d.cfg.Owner, Formality: formality(rec, d.cfg),
+		in := mailer.ThankYouInput{Interview: rec.Interview, Owner: d.cfg.Owner, Formality: Formality(rec, d.cfg),
 			Notes: rec.Notes, Now: now, Thread: th}
 		if d.placeDrafts(ctx, in, w.r.Token, now, log) {
 			in.DraftsFolder = d.drafts
@@ -263,10 +263,10 @@ func callSlot(now time.Time) time.Time {
 	return now.Add(20 * time.Minute).Truncate(15 * time.Minute)
 }
 
-// formality is the register for an interview's thank-you: the owner's
-// choice for it, else the [[company]] rule that names its company or one of
-// its interviewers' domains, else casual.
-func formality(rec store.InterviewRecord, cfg *config.Config) config.Formality {
+// Formality is the register for an interview's thank-you: the owner's
+// choice for it (remembered per company), else the [[company]] rule that
+// names its company or one of its interviewers' domains, else casual.
+func Formality(rec store.InterviewRecord, cfg *config.Config) config.Formality {
 	switch f := config.Formality(rec.Formality); f {
 	case config.Formal, config.Casual:
 		return f
