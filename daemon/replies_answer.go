@@ -487,4 +487,3 @@ func upperFirst(s string) string {
 	}
 	return s
 }
-
