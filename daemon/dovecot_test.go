@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/internal/mailtest"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/store"
@@ -41,12 +39,8 @@ func invitationMessage(uid, method, status string, seq int) []byte {
 func startMailboxDaemon(t testing.TB, d *mailtest.Dovecot) *store.Store {
 	t.Helper()
 	dir := t.TempDir()
-	pw := filepath.Join(dir, "imap-password")
-	if err := os.WriteFile(pw, []byte(d.Password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfgPath := filepath.Join(dir, "config.toml")
-	body := fmt.Sprintf(`[owner]
+	pw := mailtest.WriteSecret(t, dir, "imap-password", d.Password)
+	cfg := mailtest.LoadConfig(t, dir, fmt.Sprintf(`[owner]
 email = "alex.morgan@example.org"
 timezone = "America/New_York"
 [imap]
@@ -55,14 +49,7 @@ port = %d
 security = "none"
 username = %q
 password_file = %q
-`, d.Host, d.IMAPPort, d.User, pw)
-	if err := os.WriteFile(cfgPath, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+`, d.Host, d.IMAPPort, d.User, pw))
 	st, err := store.Open(context.Background(), filepath.Join(dir, "state.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -4,22 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-smtp"
 
 	"github.com/followupd/followupd/internal/mailtest"
 	"github.com/followupd/followupd/store"
@@ -40,124 +31,27 @@ const loopRuns = 20
 // loopDeadline bounds one reply's way through the loop.
 const loopDeadline = 30 * time.Second
 
-// smtpSink is an in-process SMTP server that keeps what it receives.
-type smtpSink struct {
-	mu   sync.Mutex
-	msgs [][]byte
-}
-
-func (s *smtpSink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
-
-func (s *smtpSink) received() [][]byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([][]byte(nil), s.msgs...)
-}
-
-type sinkSession struct{ s *smtpSink }
-
-func (*sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (*sinkSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (x *sinkSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	x.s.mu.Lock()
-	x.s.msgs = append(x.s.msgs, b)
-	x.s.mu.Unlock()
-	return nil
-}
-func (*sinkSession) Reset()        {}
-func (*sinkSession) Logout() error { return nil }
-
-type discardSMTPLog struct{}
-
-func (discardSMTPLog) Printf(string, ...any) {}
-func (discardSMTPLog) Println(...any)        {}
-
-// startSMTPSink runs the sink on 127.0.0.1 until the test ends.
-func startSMTPSink(t testing.TB) (*smtpSink, string) {
-	t.Helper()
-	sink := &smtpSink{}
-	srv := smtp.NewServer(sink)
-	srv.Domain = "localhost"
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	srv.ErrorLog = discardSMTPLog{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(l)
-	}()
-	t.Cleanup(func() {
-		_ = srv.Close()
-		<-done
-	})
-	return sink, l.Addr().String()
-}
-
-// startMemIMAP runs an imapmemserver with the owner's account (INBOX and
-// Sent) and returns its address and a function that appends to INBOX.
-func startMemIMAP(t testing.TB, user, password string) (string, func(raw []byte)) {
-	t.Helper()
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser(user, password)
-	for _, f := range []string{"INBOX", "Sent"} {
-		if err := u.Create(f, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-	})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() {
-		_ = l.Close()
-		_ = srv.Close()
-	})
-	appendInbox := func(raw []byte) {
-		if _, err := u.Append("INBOX", bytes.NewReader(raw), &imap.AppendOptions{Time: time.Now()}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return l.Addr().String(), appendInbox
-}
-
 // loopEnv is a running daemon and what it talks to.
 type loopEnv struct {
 	d       *Daemon
 	rp      *rpEnv // st and cfg, for storing interviews
-	sink    *smtpSink
+	sink    *mailtest.SMTPServer
 	deliver func(raw []byte)
-	logs    *rpLog
+	logs    *mailtest.LogBuffer
 }
 
 // startLoop runs the daemon built by New on the configuration o (with the
 // sink as [smtp]) until the test ends.
 func startLoop(t testing.TB, o rpOptions, deliver func(raw []byte)) *loopEnv {
 	t.Helper()
-	sink, smtpAddr := startSMTPSink(t)
-	o.smtpAddr, o.acknowledge, o.noQuietHours = smtpAddr, true, true
+	sink := mailtest.StartSMTP(t)
+	o.smtpAddr, o.acknowledge, o.noQuietHours = sink.Addr, true, true
 	cfg := rpConfig(t, o)
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &rpLog{}
+	logs := &mailtest.LogBuffer{}
 	d := New(cfg, st, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -209,9 +103,9 @@ func (e *loopEnv) replyOnce(t testing.TB, i int) time.Duration {
 		}
 	}
 	var reminder []byte
-	for _, m := range e.sink.received() {
-		if bytes.Contains(m, []byte("Message-ID: <"+sent.MessageID+">")) {
-			reminder = m
+	for _, m := range e.sink.Messages() {
+		if bytes.Contains(m.Raw, []byte("Message-ID: <"+sent.MessageID+">")) {
+			reminder = m.Raw
 		}
 	}
 	if reminder == nil {
@@ -247,9 +141,9 @@ func (e *loopEnv) runLoop(t testing.TB, n int) []time.Duration {
 	}
 	acks := func() [][]byte {
 		var out [][]byte
-		for _, m := range e.sink.received() {
-			if bytes.Contains(m, []byte("In-Reply-To: <loop-reply-")) {
-				out = append(out, m)
+		for _, m := range e.sink.Messages() {
+			if bytes.Contains(m.Raw, []byte("In-Reply-To: <loop-reply-")) {
+				out = append(out, m.Raw)
 			}
 		}
 		return out
@@ -286,9 +180,17 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 	return sorted[(len(sorted)-1)*p/100]
 }
 
+// startMemIMAP runs an imapmemserver with the owner's account (INBOX and
+// Sent) and returns it and a function that appends to INBOX.
+func startMemIMAP(t testing.TB) (*mailtest.MemIMAP, func(raw []byte)) {
+	t.Helper()
+	m := mailtest.StartMemIMAP(t, "alex.morgan@example.org", "pw-never-logged", mailtest.IMAPFolders("INBOX", "Sent"))
+	return m, func(raw []byte) { m.Append("INBOX", raw, time.Now()) }
+}
+
 func TestReplyLoopInProcess(t *testing.T) {
-	addr, appendInbox := startMemIMAP(t, "alex.morgan@example.org", "pw-never-logged")
-	e := startLoop(t, rpOptions{imapAddr: addr, sent: "Sent"}, appendInbox)
+	m, appendInbox := startMemIMAP(t)
+	e := startLoop(t, rpOptions{imapAddr: m.Addr, sent: "Sent"}, appendInbox)
 	took := e.runLoop(t, loopRuns)
 	t.Logf("in-process IMAP (IDLE) + SMTP, %d replies: reply appended → state changed p50 %v, max %v",
 		len(took), percentile(took, 50).Round(time.Millisecond), took[len(took)-1].Round(time.Millisecond))
@@ -310,8 +212,8 @@ func TestReplyLoopDovecot(t *testing.T) {
 // to the state change, as p50_ms and max_ms.
 func BenchmarkReplyLoop(b *testing.B) {
 	b.Run("in-process", func(b *testing.B) {
-		addr, appendInbox := startMemIMAP(b, "alex.morgan@example.org", "pw-never-logged")
-		benchLoop(b, startLoop(b, rpOptions{imapAddr: addr, sent: "Sent"}, appendInbox))
+		m, appendInbox := startMemIMAP(b)
+		benchLoop(b, startLoop(b, rpOptions{imapAddr: m.Addr, sent: "Sent"}, appendInbox))
 	})
 	b.Run("dovecot", func(b *testing.B) {
 		d := mailtest.StartDovecot(b)

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/mailtest"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
@@ -53,49 +53,13 @@ func (s *rpSender) emails() []mailer.Email {
 	return append([]mailer.Email(nil), s.sent...)
 }
 
-// rpClock is a settable clock.
-type rpClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *rpClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *rpClock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// rpLog collects log lines from several goroutines.
-type rpLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *rpLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *rpLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 type rpEnv struct {
 	d      *Daemon
 	st     *store.Store
 	cfg    *config.Config
-	clock  *rpClock
+	clock  *fakeClock
 	sender *rpSender
-	logs   *rpLog
+	logs   *mailtest.LogBuffer
 	// ivID is the interview's id; ty and call its reminders as stored
 	// after both emails went out.
 	ivID     int64
@@ -131,10 +95,7 @@ func rpConfig(t testing.TB, o rpOptions) *config.Config {
 	ih, ip, _ := strings.Cut(o.imapAddr, ":")
 	sh, sp, _ := strings.Cut(o.smtpAddr, ":")
 	dir := t.TempDir()
-	pw := filepath.Join(dir, "imap-password")
-	if err := os.WriteFile(pw, []byte(o.password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pw := mailtest.WriteSecret(t, dir, "imap-password", o.password)
 	quiet := ""
 	if o.noQuietHours {
 		quiet = "quiet_hours = \"\"\n"
@@ -163,15 +124,7 @@ port = %s
 security = "none"
 from = "followupd@%s"
 `, quiet, o.acknowledge, ih, ip, o.user, pw, o.sent, sh, sp, rpDomain)
-	p := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	return mailtest.LoadConfig(t, dir, body)
 }
 
 func newYorkTime(t testing.TB, s string) time.Time {
@@ -209,7 +162,7 @@ func newReplyEnv(t testing.TB, acknowledge bool) *rpEnv {
 			t.Error(err)
 		}
 	})
-	e := &rpEnv{st: st, cfg: cfg, clock: &rpClock{now: newYorkTime(t, "2026-12-04 12:00")}, sender: &rpSender{}, logs: &rpLog{}}
+	e := &rpEnv{st: st, cfg: cfg, clock: &fakeClock{now: newYorkTime(t, "2026-12-04 12:00")}, sender: &rpSender{}, logs: &mailtest.LogBuffer{}}
 	e.d = New(cfg, st, slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		WithClock(e.clock.Now), WithSender(e.sender))
 	e.ivID, e.ty, e.call = e.addInterview(t, "acme-1@test", newYorkTime(t, "2026-12-01 10:00"), true)

@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -16,27 +15,10 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/mailtest"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/store"
 )
-
-// lockedBuffer collects log output from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // fakeClock is a settable clock.
 type fakeClock struct {
@@ -56,26 +38,24 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+func (c *fakeClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
 type harness struct {
 	d     *Daemon
 	st    *store.Store
-	logs  *lockedBuffer
+	logs  *mailtest.LogBuffer
 	clock *fakeClock
 	cal   config.Calendar
 }
 
 func testConfig(t *testing.T, calendars string) *config.Config {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "config.toml")
 	body := "[owner]\nname = \"Alex Morgan\"\nemail = \"alex.morgan@example.org\"\ntimezone = \"America/New_York\"\n" + calendars
-	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	return mailtest.LoadConfig(t, t.TempDir(), body)
 }
 
 func newHarness(t *testing.T, source string, opts ...Option) *harness {
@@ -86,7 +66,7 @@ func newHarness(t *testing.T, source string, opts ...Option) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	logs := &lockedBuffer{}
+	logs := &mailtest.LogBuffer{}
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	d := New(cfg, st, log, append([]Option{WithClock(clock.Now)}, opts...)...)

@@ -1,14 +1,8 @@
 package mailbox
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
-	"math/big"
 	"net"
 	"strings"
 	"sync/atomic"
@@ -18,42 +12,12 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-sasl"
+
+	"github.com/followupd/followupd/internal/mailtest"
 )
 
-// testCert returns a server certificate for 127.0.0.1 and a pool that
-// trusts it.
-func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "followupd test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
-}
-
 func TestWatcherTLS(t *testing.T) {
-	cert, pool := testCert(t)
+	cert, pool := mailtest.SelfSignedCert(t)
 	serverTLS := &tls.Config{Certificates: []tls.Certificate{cert}}
 	tests := []struct {
 		security string
@@ -70,17 +34,14 @@ func TestWatcherTLS(t *testing.T) {
 			name += " with an untrusted certificate"
 		}
 		t.Run(name, func(t *testing.T) {
-			s := startMemServer(t, func(s *memServer) {
-				s.opts.InsecureAuth = false
-				if tt.security == "tls" {
-					s.tls = serverTLS
-				} else {
-					s.opts.TLSConfig = serverTLS
-				}
-			})
+			tlsOpt := mailtest.IMAPSTARTTLS(serverTLS)
+			if tt.security == "tls" {
+				tlsOpt = mailtest.IMAPImplicitTLS(serverTLS)
+			}
+			s := startMemServer(t, tlsOpt)
 			id := newID("tls")
-			s.appendTo("INBOX", testMessage(id, "over TLS"), time.Now())
-			cfg := testConfigWith(t, s.addr, testUser, testPassword, "", tt.security, "")
+			s.Append("INBOX", testMessage(id, "over TLS"), time.Now())
+			cfg := testConfigWith(t, s.Addr, testUser, testPassword, "", tt.security, "")
 			rec := newRecorder()
 			logger, logs := newTestLogger(t)
 			opts := []Option{WithBackoff(10*time.Millisecond, 50*time.Millisecond)}
@@ -148,14 +109,12 @@ func TestWatcherXOAUTH2(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var used atomic.Int32
-			s := startMemServer(t, func(s *memServer) {
-				s.opts.NewSession = func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-					return &xoauthSession{UserSession: imapmemserver.NewUserSession(s.user), token: token, used: &used}, nil, nil
-				}
-			})
+			s := startMemServer(t, mailtest.IMAPSessions(func(m *mailtest.MemIMAP) imapserver.Session {
+				return &xoauthSession{UserSession: imapmemserver.NewUserSession(m.User), token: token, used: &used}
+			}))
 			id := newID("oauth")
-			s.appendTo("INBOX", testMessage(id, "via xoauth2"), time.Now())
-			cfg := testConfigWith(t, s.addr, testUser, "not-used", "", "none", "oauth2_token_command = \""+tt.command+"\"")
+			s.Append("INBOX", testMessage(id, "via xoauth2"), time.Now())
+			cfg := testConfigWith(t, s.Addr, testUser, "not-used", "", "none", "oauth2_token_command = \""+tt.command+"\"")
 			rec := newRecorder()
 			logger, logs := newTestLogger(t, token, "ya29.expired-token-Qq02")
 			w := New(cfg, newMemState(), rec.handle, logger, WithBackoff(10*time.Millisecond, 50*time.Millisecond))
@@ -205,7 +164,7 @@ func (c *freezeConn) Write(p []byte) (int, error) {
 func TestWatcherNoticesDeadConnection(t *testing.T) {
 	for _, mode := range []string{"idle", "poll"} {
 		t.Run(mode, func(t *testing.T) {
-			s := startMemServer(t, nil)
+			s := startMemServer(t)
 			var frozen atomic.Bool
 			var gen atomic.Int64
 			stats := &netStats{wrap: func(c net.Conn) net.Conn {
@@ -228,7 +187,7 @@ func TestWatcherNoticesDeadConnection(t *testing.T) {
 			frozen.Store(true)
 			frozenAt := time.Now()
 			id := newID("while-frozen")
-			s.appendTo("INBOX", testMessage(id, "sent while the connection was dead"), time.Now())
+			s.Append("INBOX", testMessage(id, "sent while the connection was dead"), time.Now())
 			rec.waitIDs(t, 0, 10*time.Second, id)
 			t.Logf("%s: dead connection replaced and mail seen in %v", mode, time.Since(frozenAt).Round(time.Millisecond))
 			if !strings.Contains(logs.String(), "i/o timeout") {
@@ -239,7 +198,7 @@ func TestWatcherNoticesDeadConnection(t *testing.T) {
 }
 
 func TestWatcherRestartsIdle(t *testing.T) {
-	s := startMemServer(t, nil)
+	s := startMemServer(t)
 	stats := &netStats{}
 	w, _, rec, logs := memWatcher(t, s, stats, "", WithIdleRestart(100*time.Millisecond))
 	startWatcher(t, w)
@@ -251,7 +210,7 @@ func TestWatcherRestartsIdle(t *testing.T) {
 		t.Errorf("connected %d times; restarting IDLE must keep the connection", n)
 	}
 	id := newID("after-restarts")
-	s.appendTo("INBOX", testMessage(id, "x"), time.Now())
+	s.Append("INBOX", testMessage(id, "x"), time.Now())
 	rec.waitIDs(t, 0, 5*time.Second, id)
 	if DefaultIdleRestart > 10*time.Minute {
 		t.Errorf("default IDLE restart %v is above 10 minutes", DefaultIdleRestart)

@@ -3,14 +3,10 @@ package mailbox
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,11 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/mailtest"
 )
 
 const (
@@ -45,21 +38,10 @@ func testConfigWith(t *testing.T, addr, user, password, sent, security, extra st
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	pwFile := filepath.Join(dir, "imap-password")
-	if err := os.WriteFile(pwFile, []byte(password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pwFile := mailtest.WriteSecret(t, dir, "imap-password", password)
 	toml := fmt.Sprintf("[imap]\nhost = %q\nport = %s\nsecurity = %q\nusername = %q\npassword_file = %q\n%s\n"+
 		"[imap.folders]\nsent = %q\n", host, port, security, user, pwFile, extra, sent)
-	path := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(path, []byte(toml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	im, err := c.IMAP()
+	im, err := mailtest.LoadConfig(t, dir, toml).IMAP()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,22 +158,7 @@ func (r *recorder) waitIDs(t *testing.T, from int, timeout time.Duration, ids ..
 }
 
 // logBuffer collects a watcher's log lines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+type logBuffer struct{ mailtest.LogBuffer }
 
 func (l *logBuffer) count(s string) int { return strings.Count(l.String(), s) }
 
@@ -325,135 +292,12 @@ func waitIdle(t *testing.T, ch <-chan struct{}, n int) {
 	}
 }
 
-// memServer is an imapmemserver that can be stopped and started again on
-// the same port with the same mail.
-type memServer struct {
-	t    *testing.T
-	mem  *imapmemserver.Server
-	user *imapmemserver.User
-	opts imapserver.Options
-	addr string
-	// tls, when set, makes the listener speak implicit TLS.
-	tls *tls.Config
-
-	mu   sync.Mutex
-	srv  *imapserver.Server
-	ln   net.Listener
-	sent map[string][]memMessage // what was appended, per folder
-}
-
-type memMessage struct {
-	raw  []byte
-	date time.Time
-}
-
-func startMemServer(t *testing.T, mod func(*memServer)) *memServer {
+// startMemServer runs an imapmemserver with the test account (INBOX, Sent
+// and Drafts) on 127.0.0.1; opts change it.
+func startMemServer(t *testing.T, opts ...mailtest.MemIMAPOption) *mailtest.MemIMAP {
 	t.Helper()
-	s := &memServer{t: t, mem: imapmemserver.New(), sent: make(map[string][]memMessage)}
-	s.user = imapmemserver.NewUser(testUser, testPassword)
-	for _, f := range []string{"INBOX", "Sent", "Drafts"} {
-		if err := s.user.Create(f, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s.mem.AddUser(s.user)
-	s.opts = imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return s.mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-	}
-	if mod != nil {
-		mod(s)
-	}
-	s.addr = "127.0.0.1:0"
-	s.start()
-	t.Cleanup(s.stop)
-	return s
-}
-
-func (s *memServer) start() {
-	s.t.Helper()
-	var ln net.Listener
-	var err error
-	for range 100 { // the old port may be busy for a moment
-		if ln, err = net.Listen("tcp", s.addr); err == nil {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.addr = ln.Addr().String()
-	if s.tls != nil {
-		ln = tls.NewListener(ln, s.tls)
-	}
-	srv := imapserver.New(&s.opts)
-	s.mu.Lock()
-	s.srv, s.ln = srv, ln
-	s.mu.Unlock()
-	go func() { _ = srv.Serve(ln) }()
-}
-
-// stop closes the listener and every connection, as a crashing server does.
-func (s *memServer) stop() {
-	s.mu.Lock()
-	srv, ln := s.srv, s.ln
-	s.srv, s.ln = nil, nil
-	s.mu.Unlock()
-	if srv != nil {
-		// Serve may not have registered the listener yet: close it too.
-		_ = ln.Close()
-		_ = srv.Close()
-	}
-}
-
-func (s *memServer) restart() {
-	s.stop()
-	s.start()
-}
-
-func (s *memServer) appendTo(folder string, raw []byte, date time.Time) uint32 {
-	s.t.Helper()
-	data, err := s.user.Append(folder, bytes.NewReader(raw), &imap.AppendOptions{Time: date})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	s.mu.Lock()
-	s.sent[folder] = append(s.sent[folder], memMessage{raw, date})
-	s.mu.Unlock()
-	return uint32(data.UID)
-}
-
-// recreate deletes folder and creates it again with the same messages: a
-// new UIDVALIDITY, as when a server rebuilds a mailbox.
-func (s *memServer) recreate(folder string) {
-	s.t.Helper()
-	s.mu.Lock()
-	msgs := s.sent[folder]
-	s.sent[folder] = nil
-	s.mu.Unlock()
-	if err := s.user.Delete(folder); err != nil {
-		s.t.Fatal(err)
-	}
-	if err := s.user.Create(folder, nil); err != nil {
-		s.t.Fatal(err)
-	}
-	for _, m := range msgs {
-		s.appendTo(folder, m.raw, m.date)
-	}
-}
-
-func (s *memServer) uidValidity(folder string) uint32 {
-	s.t.Helper()
-	st, err := s.user.Status(folder, &imap.StatusOptions{UIDValidity: true})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return st.UIDValidity
+	opts = append([]mailtest.MemIMAPOption{mailtest.IMAPFolders("INBOX", "Sent", "Drafts")}, opts...)
+	return mailtest.StartMemIMAP(t, testUser, testPassword, opts...)
 }
 
 // testMessage is a small message with its own Message-ID.

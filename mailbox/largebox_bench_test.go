@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -350,25 +348,14 @@ func largeboxAlternative(m *strings.Builder, i int) {
 func largeboxConfig(b *testing.B, d *mailtest.Dovecot) *config.IMAP {
 	b.Helper()
 	dir := b.TempDir()
-	pwFile := filepath.Join(dir, "imap-password")
-	if err := os.WriteFile(pwFile, []byte(d.Password+"\n"), 0o600); err != nil {
-		b.Fatal(err)
-	}
+	pwFile := mailtest.WriteSecret(b, dir, "imap-password", d.Password)
 	host, port, err := net.SplitHostPort(d.IMAPAddr())
 	if err != nil {
 		b.Fatal(err)
 	}
 	toml := fmt.Sprintf("[imap]\nhost = %q\nport = %s\nsecurity = \"none\"\nusername = %q\npassword_file = %q\nbackfill = %q\n",
 		host, port, d.User, pwFile, fmt.Sprintf("%dd", int(largeboxBackfill/(24*time.Hour))))
-	path := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(path, []byte(toml), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	c, err := config.Load(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	im, err := c.IMAP()
+	im, err := mailtest.LoadConfig(b, dir, toml).IMAP()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/mailtest"
 )
 
 // mailEnv is a mail server the watcher scenarios run against: the
@@ -31,12 +32,12 @@ type mailEnv interface {
 }
 
 type memEnv struct {
-	s  *memServer
+	s  *mailtest.MemIMAP
 	st *netStats
 }
 
 func newMemEnv(t *testing.T, noIdle bool) *memEnv {
-	e := &memEnv{s: startMemServer(t, nil), st: &netStats{}}
+	e := &memEnv{s: startMemServer(t), st: &netStats{}}
 	if noIdle {
 		e.st.wrap = func(c net.Conn) net.Conn { return &capFilterConn{Conn: c} }
 	}
@@ -44,21 +45,21 @@ func newMemEnv(t *testing.T, noIdle bool) *memEnv {
 }
 
 func (e *memEnv) config(t *testing.T, sent string) *config.IMAP {
-	return testConfig(t, e.s.addr, testUser, testPassword, sent)
+	return testConfig(t, e.s.Addr, testUser, testPassword, sent)
 }
 func (e *memEnv) options() []Option                { return []Option{WithDialer(e.st.dial)} }
-func (e *memEnv) deliver(t *testing.T, raw []byte) { e.s.appendTo("INBOX", raw, time.Now()) }
-func (e *memEnv) stop(*testing.T)                  { e.s.stop() }
-func (e *memEnv) restart(*testing.T)               { e.s.start() }
+func (e *memEnv) deliver(t *testing.T, raw []byte) { e.s.Append("INBOX", raw, time.Now()) }
+func (e *memEnv) stop(*testing.T)                  { e.s.Stop() }
+func (e *memEnv) restart(*testing.T)               { e.s.Start() }
 func (e *memEnv) secrets() []string                { return nil }
 func (e *memEnv) stats() *netStats                 { return e.st }
 
 // resetUIDValidity re-creates the INBOX and drops every connection:
 // imapmemserver, unlike Dovecot, would not tell the selected sessions.
 func (e *memEnv) resetUIDValidity(*testing.T) uint32 {
-	e.s.recreate("INBOX")
-	e.s.restart()
-	return e.s.uidValidity("INBOX")
+	e.s.Recreate("INBOX")
+	e.s.Restart()
+	return e.s.UIDValidity("INBOX")
 }
 
 // capFilterConn removes IDLE from the server's capability lists, as a

@@ -4,23 +4,26 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"github.com/followupd/followupd/internal/mailtest"
 )
 
 // fixedNow is the injected clock of the tests that pin dates.
 var fixedNow = time.Date(2026, 11, 4, 12, 0, 0, 0, time.UTC)
 
-// memWatcher is a watcher on a memServer with short timings.
-func memWatcher(t *testing.T, s *memServer, stats *netStats, sent string, opts ...Option) (*Watcher, *memState, *recorder, *logBuffer) {
+// memWatcher is a watcher on an in-process server with short timings.
+func memWatcher(t *testing.T, s *mailtest.MemIMAP, stats *netStats, sent string, opts ...Option) (*Watcher, *memState, *recorder, *logBuffer) {
 	t.Helper()
-	cfg := testConfig(t, s.addr, testUser, testPassword, sent)
+	cfg := testConfig(t, s.Addr, testUser, testPassword, sent)
 	st := newMemState()
 	rec := newRecorder()
 	logger, logs := newTestLogger(t)
@@ -43,11 +46,11 @@ func TestWatcherBackfillWindow(t *testing.T) {
 		{"one day outside, found by the wider SINCE", 30*24*time.Hour + 20*time.Hour, false},
 		{"90 days old", 90 * 24 * time.Hour, false},
 	}
-	s := startMemServer(t, nil)
+	s := startMemServer(t)
 	var want []string
 	for _, tt := range tests {
 		id := newID(strings.ReplaceAll(tt.name, " ", "-"))
-		s.appendTo("INBOX", testMessage(id, tt.name), fixedNow.Add(-tt.age))
+		s.Append("INBOX", testMessage(id, tt.name), fixedNow.Add(-tt.age))
 		if tt.want {
 			want = append(want, id)
 		}
@@ -63,19 +66,19 @@ func TestWatcherBackfillWindow(t *testing.T) {
 
 	// After the first run only UIDs above the last one count, whatever their date.
 	id := newID("new-after-first-run")
-	s.appendTo("INBOX", testMessage(id, "new"), fixedNow)
+	s.Append("INBOX", testMessage(id, "new"), fixedNow)
 	rec.waitIDs(t, len(want), 5*time.Second, id)
 }
 
 func TestWatcherBrokenMessageDoesNotBlock(t *testing.T) {
-	s := startMemServer(t, nil)
+	s := startMemServer(t)
 	good1, good2, failing, panicking := newID("good"), newID("good"), newID("handler-error"), newID("handler-panic")
-	s.appendTo("INBOX", testMessage(good1, "first good"), fixedNow)
+	s.Append("INBOX", testMessage(good1, "first good"), fixedNow)
 	// Not a message at all: no header, no body structure the server can build.
-	s.appendTo("INBOX", []byte("\x00\x01 not a message\r\nat all\x00"), fixedNow)
-	s.appendTo("INBOX", testMessage(failing, "the handler fails"), fixedNow)
-	s.appendTo("INBOX", testMessage(panicking, "the handler panics"), fixedNow)
-	s.appendTo("INBOX", testMessage(good2, "second good"), fixedNow)
+	s.Append("INBOX", []byte("\x00\x01 not a message\r\nat all\x00"), fixedNow)
+	s.Append("INBOX", testMessage(failing, "the handler fails"), fixedNow)
+	s.Append("INBOX", testMessage(panicking, "the handler panics"), fixedNow)
+	s.Append("INBOX", testMessage(good2, "second good"), fixedNow)
 
 	w, st, rec, logs := memWatcher(t, s, &netStats{}, "", WithClock(func() time.Time { return fixedNow }))
 	rec.fail = func(m Message) error {
@@ -117,14 +120,12 @@ func (s *refusingSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o
 }
 
 func TestWatcherServerRefusesOneMessage(t *testing.T) {
-	s := startMemServer(t, func(s *memServer) {
-		s.opts.NewSession = func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return &refusingSession{Session: s.mem.NewSession(), refuse: 2}, nil, nil
-		}
-	})
+	s := startMemServer(t, mailtest.IMAPSessions(func(m *mailtest.MemIMAP) imapserver.Session {
+		return &refusingSession{Session: m.Mem.NewSession(), refuse: 2}
+	}))
 	ids := []string{newID("a"), newID("refused"), newID("c")}
 	for _, id := range ids {
-		s.appendTo("INBOX", testMessage(id, "x"), fixedNow)
+		s.Append("INBOX", testMessage(id, "x"), fixedNow)
 	}
 	w, st, rec, logs := memWatcher(t, s, &netStats{}, "", WithClock(func() time.Time { return fixedNow }))
 	startWatcher(t, w)
@@ -161,11 +162,11 @@ func (c *poisonConn) Read(p []byte) (int, error) {
 
 func TestWatcherSkipsMessageThatBreaksTheConnection(t *testing.T) {
 	const marker = "Poison-Subject-3f9a"
-	s := startMemServer(t, nil)
+	s := startMemServer(t)
 	ids := []string{newID("before"), newID("poison"), newID("after")}
-	s.appendTo("INBOX", testMessage(ids[0], "fine"), fixedNow)
-	s.appendTo("INBOX", testMessage(ids[1], marker), fixedNow)
-	s.appendTo("INBOX", testMessage(ids[2], "fine too"), fixedNow)
+	s.Append("INBOX", testMessage(ids[0], "fine"), fixedNow)
+	s.Append("INBOX", testMessage(ids[1], marker), fixedNow)
+	s.Append("INBOX", testMessage(ids[2], "fine too"), fixedNow)
 	stats := &netStats{wrap: func(c net.Conn) net.Conn { return &poisonConn{Conn: c, marker: []byte(marker)} }}
 	w, st, rec, logs := memWatcher(t, s, stats, "", WithClock(func() time.Time { return fixedNow }))
 	startWatcher(t, w)
@@ -180,7 +181,7 @@ func TestWatcherSkipsMessageThatBreaksTheConnection(t *testing.T) {
 }
 
 func TestWatcherSecondConnection(t *testing.T) {
-	s := startMemServer(t, nil)
+	s := startMemServer(t)
 	stats := &netStats{}
 	w, _, rec, _ := memWatcher(t, s, stats, "Sent", WithClock(time.Now))
 	startWatcher(t, w)
@@ -205,7 +206,7 @@ func TestWatcherSecondConnection(t *testing.T) {
 				}
 				appended.Store(id, true)
 				if g == 0 && i == 1 {
-					s.restart() // every connection drops
+					s.Restart() // every connection drops
 				}
 			}
 		})
@@ -249,9 +250,9 @@ func TestWatcherSecondConnection(t *testing.T) {
 }
 
 func TestWatcherLoginRefused(t *testing.T) {
-	s := startMemServer(t, nil)
+	s := startMemServer(t)
 	// The server knows another password than the configured one.
-	s.mem.AddUser(imapmemserver.NewUser(testUser, "the-server-password"))
+	s.Mem.AddUser(imapmemserver.NewUser(testUser, "the-server-password"))
 	stats := &netStats{}
 	w, _, rec, logs := memWatcher(t, s, stats, "Sent", WithLoginRetry(250*time.Millisecond))
 	startWatcher(t, w)
@@ -278,7 +279,7 @@ func TestWatcherLoginRefused(t *testing.T) {
 	if _, err := fixed.Append("INBOX", bytes.NewReader(testMessage(id, "x")), &imap.AppendOptions{Time: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
-	s.mem.AddUser(fixed)
+	s.Mem.AddUser(fixed)
 	rec.waitIDs(t, 0, 5*time.Second, id)
 	if !strings.Contains(logs.String(), "imap login accepted again") {
 		t.Errorf("the recovery was not logged")

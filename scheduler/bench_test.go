@@ -34,8 +34,8 @@ func BenchmarkDueToDelivered(b *testing.B) {
 		}
 		s.addInterview(b, fmt.Sprintf("bench-%d", i), "Acme", due.Add(-time.Hour), due, time.Time{})
 		d.Kick() // as the daemon does after storing what a source reported
-		msgs := s.smtp.waitMessages(b, i+1, 10*time.Second)
-		lat = append(lat, msgs[i].at.Sub(due))
+		msgs := s.smtp.WaitMessages(b, i+1, 10*time.Second)
+		lat = append(lat, msgs[i].At.Sub(due))
 	}
 	b.StopTimer()
 	slices.Sort(lat)

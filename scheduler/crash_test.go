@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/mailtest"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
@@ -81,12 +82,12 @@ func runChild(path string) int {
 // child is one run of the helper process.
 type child struct {
 	cmd    *exec.Cmd
-	stderr *syncBuffer
+	stderr *mailtest.LogBuffer
 }
 
 func startChild(t *testing.T, cfgPath string) *child {
 	t.Helper()
-	c := &child{stderr: &syncBuffer{}}
+	c := &child{stderr: &mailtest.LogBuffer{}}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
 	c.cmd.Env = append(os.Environ(), crashChildEnv+"="+cfgPath)
 	c.cmd.Stderr = c.stderr
@@ -124,20 +125,14 @@ func TestCrashRecovery(t *testing.T) {
 		reminders = 200
 		kills     = 20
 	)
-	imapSrv := startIMAP(t)
-	be := newSMTPBackend()
+	imapSrv := mailtest.StartMemIMAP(t, imapUser, imapPassword, mailtest.IMAPFolders("INBOX", "Drafts"))
 	// The server files each message in the owner's Inbox before it answers,
 	// and then answers a little late, so that kills land between delivery
 	// and the reply too: those are the sends reconciliation must settle.
-	be.deliver = imapSrv.deliver
-	be.delay = 3 * time.Millisecond
-	port := startSMTP(t, be)
+	be := mailtest.StartSMTP(t, mailtest.SMTPDeliverTo(imapSrv.Deliver), mailtest.SMTPReplyDelay(3*time.Millisecond))
 	dir := t.TempDir()
 	storePath := filepath.Join(dir, "followupd.db")
-	cfgPath := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(cfgPath, []byte(configText(t, port, imapSrv.addr, storePath, "")), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	cfgPath := mailtest.WriteFile(t, dir, "config.toml", configText(t, be.Port, imapSrv.Addr, storePath, ""))
 
 	// 200 thank-yous, all due a minute ago.
 	now := time.Now()
@@ -175,12 +170,12 @@ func TestCrashRecovery(t *testing.T) {
 	)
 	settle := func() (delivered, dups int) {
 		time.Sleep(30 * time.Millisecond) // a message the server was reading when the child died
-		msgs := be.messages()
+		msgs := be.Messages()
 		for _, m := range msgs[mark:] {
-			if seen[m.messageID] {
+			if seen[m.MessageID] {
 				dups++
 			}
-			seen[m.messageID] = true
+			seen[m.MessageID] = true
 		}
 		delivered = len(msgs) - mark
 		mark = len(msgs)
@@ -256,7 +251,7 @@ func TestCrashRecovery(t *testing.T) {
 			}
 		}
 	}
-	total := len(be.messages())
+	total := len(be.Messages())
 	dups := total - len(seen)
 	maxRunDups := 0
 	for _, d := range append(dupsPerRun, finalDups) {

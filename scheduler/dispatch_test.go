@@ -10,6 +10,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/followupd/followupd/internal/mailtest"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/store"
@@ -25,7 +26,7 @@ func TestDispatchRetriesTemporaryFailure(t *testing.T) {
 	clock := newFakeClock(t0)
 	d := s.dispatcher(t, clock, WithBackoff(time.Minute, time.Hour))
 	id := s.addInterview(t, "iv", "Acme", t0.Add(-time.Hour), t0, time.Time{})
-	s.smtp.fail(temporary)
+	s.smtp.FailNext(mailtest.StageData, temporary)
 
 	next := tick(t, d, t0)
 	r := s.reminder(t, id, interview.ThankYou)
@@ -41,28 +42,28 @@ func TestDispatchRetriesTemporaryFailure(t *testing.T) {
 	if strings.Contains(r.LastError, r.Token) || strings.Contains(s.logs.String(), r.Token) {
 		t.Error("the reply token reached last_error or the log")
 	}
-	if n := len(s.smtp.messages()); n != 0 {
+	if n := len(s.smtp.Messages()); n != 0 {
 		t.Fatalf("%d messages delivered after a 451", n)
 	}
 
 	// Not before the retry time.
 	tick(t, d, r.NextAttempt.Add(-time.Second))
-	if n := len(s.smtp.messages()); n != 0 {
+	if n := len(s.smtp.Messages()); n != 0 {
 		t.Fatalf("retried before its time: %d messages", n)
 	}
 	tick(t, d, r.NextAttempt)
 	tick(t, d, r.NextAttempt.Add(time.Second))
-	msgs := s.smtp.messages()
+	msgs := s.smtp.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages delivered, want exactly 1", len(msgs))
 	}
 	r = s.reminder(t, id, interview.ThankYou)
-	if r.State != store.StateSent || r.Attempts != 2 || r.LastError != "" || r.MessageID != msgs[0].messageID {
+	if r.State != store.StateSent || r.Attempts != 2 || r.LastError != "" || r.MessageID != msgs[0].MessageID {
 		t.Errorf("after delivery: state %s, attempts %d, last error %q, message id %q (delivered %q)",
-			r.State, r.Attempts, r.LastError, r.MessageID, msgs[0].messageID)
+			r.State, r.Attempts, r.LastError, r.MessageID, msgs[0].MessageID)
 	}
-	if want := "r." + r.Token + ".0@example.org"; msgs[0].messageID != want {
-		t.Errorf("Message-ID %q, want %q", msgs[0].messageID, want)
+	if want := "r." + r.Token + ".0@example.org"; msgs[0].MessageID != want {
+		t.Errorf("Message-ID %q, want %q", msgs[0].MessageID, want)
 	}
 }
 
@@ -94,7 +95,7 @@ func TestDispatchPermanentFailure(t *testing.T) {
 	s := newSetup(t, false, "")
 	d := s.dispatcher(t, newFakeClock(t0))
 	id := s.addInterview(t, "iv", "Acme", t0.Add(-time.Hour), t0, time.Time{})
-	s.smtp.fail(permanent)
+	s.smtp.FailNext(mailtest.StageData, permanent)
 
 	if next := tick(t, d, t0); !next.IsZero() {
 		t.Errorf("next pass at %v after a permanent failure, want none", next)
@@ -106,7 +107,7 @@ func TestDispatchPermanentFailure(t *testing.T) {
 	for _, at := range []time.Time{t0.Add(time.Hour), t0.Add(48 * time.Hour)} {
 		tick(t, d, at)
 	}
-	if n := len(s.smtp.messages()); n != 0 {
+	if n := len(s.smtp.Messages()); n != 0 {
 		t.Errorf("%d messages after a 550, want none", n)
 	}
 	if r2 := s.reminder(t, id, interview.ThankYou); r2.Attempts != 1 {
@@ -119,7 +120,7 @@ func TestDispatchGivesUpAfterMaxAttempts(t *testing.T) {
 	s := newSetup(t, false, "")
 	d := s.dispatcher(t, newFakeClock(t0), WithMaxAttempts(3), WithBackoff(time.Minute, time.Minute))
 	id := s.addInterview(t, "iv", "Acme", t0.Add(-time.Hour), t0, time.Time{})
-	s.smtp.fail(temporary, temporary, temporary, temporary)
+	s.smtp.FailNext(mailtest.StageData, temporary, temporary, temporary, temporary)
 	now := t0
 	for range 5 {
 		tick(t, d, now)
@@ -144,11 +145,11 @@ func TestDispatchQuietHours(t *testing.T) {
 		t.Errorf("next pass at %v, want the end of quiet hours %v", next.In(ny), want)
 	}
 	tick(t, d, time.Date(2026, 3, 4, 7, 59, 0, 0, ny))
-	if n := len(s.smtp.messages()); n != 0 {
+	if n := len(s.smtp.Messages()); n != 0 {
 		t.Fatalf("%d messages sent in quiet hours", n)
 	}
 	tick(t, d, time.Date(2026, 3, 4, 8, 0, 0, 0, ny))
-	if n := len(s.smtp.messages()); n != 1 {
+	if n := len(s.smtp.Messages()); n != 1 {
 		t.Errorf("%d messages after quiet hours, want 1", n)
 	}
 }
@@ -169,7 +170,7 @@ func TestDispatchCatchUp(t *testing.T) {
 
 	now := t0
 	next := tick(t, d, now)
-	if n := len(s.smtp.messages()); n != 1 {
+	if n := len(s.smtp.Messages()); n != 1 {
 		t.Fatalf("first pass sent %d, want 1 (the first catch-up goes at once)", n)
 	}
 	if !next.Equal(now.Add(spacing)) {
@@ -186,7 +187,7 @@ func TestDispatchCatchUp(t *testing.T) {
 		tick(t, d, now)
 	}
 	// t0+3m: two catch-ups (t0, t0+2m) and the on-time one.
-	msgs := s.smtp.messages()
+	msgs := s.smtp.Messages()
 	if len(msgs) != 3 {
 		t.Fatalf("at +3m %d sent, want 3", len(msgs))
 	}
@@ -197,16 +198,16 @@ func TestDispatchCatchUp(t *testing.T) {
 		now = now.Add(time.Minute)
 		tick(t, d, now)
 	}
-	msgs = s.smtp.messages()
+	msgs = s.smtp.Messages()
 	if len(msgs) != 5 {
 		t.Fatalf("%d sent in the end, want 5 (4 catch-ups, 1 on time)", len(msgs))
 	}
 	seen := map[string]bool{}
 	for _, m := range msgs {
-		if seen[m.messageID] {
-			t.Errorf("message %s sent twice", m.messageID)
+		if seen[m.MessageID] {
+			t.Errorf("message %s sent twice", m.MessageID)
 		}
-		seen[m.messageID] = true
+		seen[m.MessageID] = true
 	}
 	// Oldest first, one per spacing: the deliveries in store order.
 	var sentAt []time.Time
@@ -240,12 +241,12 @@ func TestDispatchNagsThenExpiry(t *testing.T) {
 		t.Fatal(err)
 	}
 	tick(t, d, t0.Add(23*time.Hour))
-	if n := len(s.smtp.messages()); n != 2 {
+	if n := len(s.smtp.Messages()); n != 2 {
 		t.Fatalf("%d messages before the first nudge is due, want 2", n)
 	}
 	tick(t, d, t0.Add(24*time.Hour))
 	tick(t, d, t0.Add(48*time.Hour))
-	msgs := s.smtp.messages()
+	msgs := s.smtp.Messages()
 	if len(msgs) != 4 {
 		t.Fatalf("%d messages, want 2 reminders and 2 nudges", len(msgs))
 	}
@@ -255,18 +256,18 @@ func TestDispatchNagsThenExpiry(t *testing.T) {
 	}
 	for i, m := range msgs[2:] {
 		wantID := "r." + r.Token + "." + string(rune('1'+i)) + "@example.org"
-		if m.messageID != wantID {
-			t.Errorf("nudge %d Message-ID %q, want %q", i+1, m.messageID, wantID)
+		if m.MessageID != wantID {
+			t.Errorf("nudge %d Message-ID %q, want %q", i+1, m.MessageID, wantID)
 		}
-		if got := m.header.Get("In-Reply-To"); got != "<"+r.MessageID+">" {
+		if got := m.Header.Get("In-Reply-To"); got != "<"+r.MessageID+">" {
 			t.Errorf("nudge %d In-Reply-To %q, want the reminder's %q", i+1, got, r.MessageID)
 		}
-		if !strings.HasPrefix(m.header.Get("Subject"), "Re: ") {
-			t.Errorf("nudge %d subject %q", i+1, m.header.Get("Subject"))
+		if !strings.HasPrefix(m.Header.Get("Subject"), "Re: ") {
+			t.Errorf("nudge %d subject %q", i+1, m.Header.Get("Subject"))
 		}
 	}
 	// Gentler each time: the one at the limit says it is the last.
-	if first, last := unfold(msgs[2].raw), unfold(msgs[3].raw); strings.Contains(first, "no more after this") ||
+	if first, last := unfold(msgs[2].Raw), unfold(msgs[3].Raw); strings.Contains(first, "no more after this") ||
 		!strings.Contains(last, "no more after this") || !strings.Contains(last, "Reminder 2 of 2") {
 		t.Error("nudge 2 of 2 does not say it is the last, or nudge 1 does")
 	}
@@ -281,7 +282,7 @@ func TestDispatchNagsThenExpiry(t *testing.T) {
 		t.Errorf("after the last nudge went unanswered: state %s, last error %q", r.State, r.LastError)
 	}
 	tick(t, d, t0.Add(200*time.Hour))
-	if n := len(s.smtp.messages()); n != 4 {
+	if n := len(s.smtp.Messages()); n != 4 {
 		t.Errorf("%d messages in the end, want 4", n)
 	}
 }
@@ -300,11 +301,11 @@ func TestDispatchSnoozedNudge(t *testing.T) {
 	if next := tick(t, d, t0.Add(24*time.Hour)); !next.Equal(until) {
 		t.Errorf("next pass at %v, want the snooze end %v", next, until)
 	}
-	if n := len(s.smtp.messages()); n != 1 {
+	if n := len(s.smtp.Messages()); n != 1 {
 		t.Errorf("nudged during the snooze: %d messages", n)
 	}
 	tick(t, d, until)
-	if n := len(s.smtp.messages()); n != 2 {
+	if n := len(s.smtp.Messages()); n != 2 {
 		t.Errorf("%d messages after the snooze, want the nudge", n)
 	}
 }
@@ -331,12 +332,12 @@ func TestDispatchSnoozeAfterLastNudge(t *testing.T) {
 		t.Fatalf("snoozed reminder is %s at its old expiry, want still sent", r.State)
 	}
 	tick(t, d, until)
-	msgs := s.smtp.messages()
+	msgs := s.smtp.Messages()
 	if len(msgs) != 4 {
 		t.Fatalf("%d messages after the snooze ended, want reminder, 2 nudges and one more", len(msgs))
 	}
-	if want := "r." + r.Token + ".3@example.org"; msgs[3].messageID != want {
-		t.Errorf("extra nudge Message-ID %q, want %q", msgs[3].messageID, want)
+	if want := "r." + r.Token + ".3@example.org"; msgs[3].MessageID != want {
+		t.Errorf("extra nudge Message-ID %q, want %q", msgs[3].MessageID, want)
 	}
 	// Unanswered after that, it expires as usual: the snooze is used up.
 	tick(t, d, until.Add(24*time.Hour))
@@ -357,22 +358,22 @@ func TestDispatchThreading(t *testing.T) {
 	}
 	tick(t, d, t0.Add(72*time.Hour))
 	tick(t, d, t0.Add(96*time.Hour)) // the call's first nudge
-	msgs := s.smtp.messages()
+	msgs := s.smtp.Messages()
 	if len(msgs) != 3 {
 		t.Fatalf("%d messages, want thank-you, call, nudge", len(msgs))
 	}
 	call := s.reminder(t, id, interview.FollowUpCall)
 	root := "<" + ty.MessageID + ">"
-	if got := msgs[0].header.Get("In-Reply-To"); got != "" {
+	if got := msgs[0].Header.Get("In-Reply-To"); got != "" {
 		t.Errorf("the thank-you answers %q; it starts the thread", got)
 	}
-	if got := msgs[1].header.Get("In-Reply-To"); got != root {
+	if got := msgs[1].Header.Get("In-Reply-To"); got != root {
 		t.Errorf("call In-Reply-To %q, want %q", got, root)
 	}
-	if got, want := msgs[2].header.Get("References"), root+" <"+call.MessageID+">"; got != want {
+	if got, want := msgs[2].Header.Get("References"), root+" <"+call.MessageID+">"; got != want {
 		t.Errorf("call nudge References %q, want %q", got, want)
 	}
-	if !strings.Contains(msgs[1].header.Get("Content-Type"), "multipart/mixed") || !strings.Contains(string(msgs[1].raw), "text/calendar") {
+	if !strings.Contains(msgs[1].Header.Get("Content-Type"), "multipart/mixed") || !strings.Contains(string(msgs[1].Raw), "text/calendar") {
 		t.Error("the call email has no .ics slot attached")
 	}
 }
@@ -386,7 +387,7 @@ func TestDispatchSkipsCancelledInterview(t *testing.T) {
 		t.Fatal(err)
 	}
 	tick(t, d, t0)
-	if n := len(s.smtp.messages()); n != 0 {
+	if n := len(s.smtp.Messages()); n != 0 {
 		t.Errorf("%d messages for a cancelled interview", n)
 	}
 }
@@ -413,16 +414,16 @@ func TestDispatchReconcilesInFlight(t *testing.T) {
 	// The first made it to the Inbox before the crash.
 	raw := "From: followupd <" + fromAddr + ">\r\nTo: " + ownerEmail + "\r\nSubject: x\r\nMessage-ID: <" + ids[0] +
 		">\r\nDate: Tue, 03 Mar 2026 11:00:00 -0500\r\n\r\nbody\r\n"
-	if err := s.imap.deliver([]byte(raw)); err != nil {
+	if err := s.imap.Deliver([]byte(raw)); err != nil {
 		t.Fatal(err)
 	}
 
 	tick(t, d, t0.Add(time.Second))
-	msgs := s.smtp.messages()
-	if len(msgs) != 1 || msgs[0].messageID != ids[1] {
+	msgs := s.smtp.Messages()
+	if len(msgs) != 1 || msgs[0].MessageID != ids[1] {
 		var got []string
 		for _, m := range msgs {
-			got = append(got, m.messageID)
+			got = append(got, m.MessageID)
 		}
 		t.Fatalf("sent %q, want only the lost one %q, again with its Message-ID", got, ids[1])
 	}
@@ -434,7 +435,7 @@ func TestDispatchReconcilesInFlight(t *testing.T) {
 	if r := s.reminder(t, arrived, interview.ThankYou); r.Attempts != 1 {
 		t.Errorf("the arrived reminder was attempted again: attempts %d", r.Attempts)
 	}
-	if n := s.imap.count(t, "INBOX"); n != 2 {
+	if n := s.imap.Count("INBOX"); n != 2 {
 		t.Errorf("%d messages in the Inbox, want 2 (one each)", n)
 	}
 	if !strings.Contains(s.logs.String(), "interrupted send found in the mailbox") {
@@ -453,8 +454,8 @@ func TestDispatchInFlightWithoutMailbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	tick(t, d, t0)
-	msgs := s.smtp.messages()
-	if len(msgs) != 1 || msgs[0].messageID != mid {
+	msgs := s.smtp.Messages()
+	if len(msgs) != 1 || msgs[0].MessageID != mid {
 		t.Fatalf("sent %d messages; want the one in flight again", len(msgs))
 	}
 }
@@ -467,11 +468,11 @@ func TestDispatchPlacesDrafts(t *testing.T) {
 	id := s.addInterview(t, "iv", "Acme", t0.Add(-time.Hour), t0, time.Time{})
 	r := s.reminder(t, id, interview.ThankYou)
 	tick(t, d, t0)
-	if n := s.imap.count(t, "Drafts"); n != 1 {
+	if n := s.imap.Count("Drafts"); n != 1 {
 		t.Fatalf("%d drafts, want 1", n)
 	}
-	msgs := s.smtp.messages()
-	if len(msgs) != 1 || !strings.Contains(unfold(msgs[0].raw), `"Drafts" folder`) {
+	msgs := s.smtp.Messages()
+	if len(msgs) != 1 || !strings.Contains(unfold(msgs[0].Raw), `"Drafts" folder`) {
 		t.Errorf("the thank-you email does not mention the Drafts folder")
 	}
 
@@ -484,12 +485,12 @@ func TestDispatchPlacesDrafts(t *testing.T) {
 	if !d.placeDrafts(context.Background(), in, r.Token, t0, s.log) {
 		t.Fatal("placing the drafts again failed")
 	}
-	if n := s.imap.count(t, "Drafts"); n != 1 {
+	if n := s.imap.Count("Drafts"); n != 1 {
 		t.Errorf("%d drafts after a repeat, want still 1", n)
 	}
 
 	// What is there: \Draft, to the interviewer, no token.
-	raw, flags := fetchFirst(t, s.imap.addr, "Drafts")
+	raw, flags := fetchFirst(t, s.imap.Addr, "Drafts")
 	if !slices.Contains(flags, imap.FlagDraft) {
 		t.Errorf("draft flags %v, want \\Draft", flags)
 	}
@@ -554,12 +555,12 @@ func TestRunSleepsUntilDueAndWakesOnKick(t *testing.T) {
 	}
 	clock.Advance(89 * time.Minute)
 	select {
-	case <-s.smtp.arrived:
+	case <-s.smtp.Arrived():
 		t.Fatal("sent before its due time")
 	case <-time.After(50 * time.Millisecond):
 	}
 	clock.Advance(time.Minute)
-	s.smtp.waitMessages(t, 1, 10*time.Second)
+	s.smtp.WaitMessages(t, 1, 10*time.Second)
 	// Asleep again: until the first nudge.
 	if got := clock.waitTimer(t); got != 24*time.Hour {
 		t.Errorf("after the send, Run sleeps %v; want 24h until the nudge", got)

@@ -1,28 +1,20 @@
 package scheduler
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
 	"net"
-	"net/textproto"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-smtp"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/mailtest"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
@@ -36,195 +28,18 @@ const (
 	imapPassword = "pw-dispatch-never-logged"
 )
 
-// smtpBackend is an in-process SMTP server's backend: it keeps what it
-// receives and fails the DATA commands a test tells it to.
-type smtpBackend struct {
-	mu sync.Mutex
-	// failures are the replies to the next DATA commands, one each, in order.
-	failures []*smtp.SMTPError
-	received []delivered
-	// deliver, when set, is called with each accepted message before the
-	// server says so (e.g. to put it in an IMAP Inbox).
-	deliver func(raw []byte) error
-	// delay holds each reply to DATA back this long after deliver.
-	delay time.Duration
-	// arrived is signalled after each accepted message.
-	arrived chan struct{}
-}
-
-type delivered struct {
-	messageID string
-	header    textproto.MIMEHeader
-	raw       []byte
-	at        time.Time
-}
-
-func newSMTPBackend() *smtpBackend { return &smtpBackend{arrived: make(chan struct{}, 1000)} }
-
-func (b *smtpBackend) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{b: b}, nil }
-
-func (b *smtpBackend) fail(errs ...*smtp.SMTPError) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.failures = append(b.failures, errs...)
-}
-
-func (b *smtpBackend) messages() []delivered {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]delivered(nil), b.received...)
-}
-
-// waitMessages waits until n messages have arrived.
-func (b *smtpBackend) waitMessages(t testing.TB, n int, timeout time.Duration) []delivered {
-	t.Helper()
-	deadline := time.After(timeout)
-	for {
-		if got := b.messages(); len(got) >= n {
-			return got
-		}
-		select {
-		case <-b.arrived:
-		case <-deadline:
-			t.Fatalf("%d messages after %v, want %d", len(b.messages()), timeout, n)
-		}
-	}
-}
-
-type smtpSession struct{ b *smtpBackend }
-
-func (s *smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s *smtpSession) Reset()                               {}
-func (s *smtpSession) Logout() error                        { return nil }
-
-func (s *smtpSession) Data(r io.Reader) error {
-	raw, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	b := s.b
-	b.mu.Lock()
-	if len(b.failures) > 0 {
-		f := b.failures[0]
-		b.failures = b.failures[1:]
-		b.mu.Unlock()
-		return f
-	}
-	deliver, delay := b.deliver, b.delay
-	b.mu.Unlock()
-	if deliver != nil {
-		if err := deliver(raw); err != nil {
-			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: err.Error()}
-		}
-	}
-	h, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(raw))).ReadMIMEHeader()
-	if err != nil {
-		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "bad header"}
-	}
-	if delay > 0 {
-		time.Sleep(delay)
-	}
-	b.mu.Lock()
-	b.received = append(b.received, delivered{messageID: strings.Trim(h.Get("Message-Id"), "<>"), header: h, raw: raw, at: time.Now()})
-	b.mu.Unlock()
-	select {
-	case b.arrived <- struct{}{}:
-	default:
-	}
-	return nil
-}
-
 var (
 	temporary = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	permanent = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
 )
 
-type discardLogger struct{}
-
-func (discardLogger) Printf(string, ...any) {}
-func (discardLogger) Println(...any)        {}
-
-// startSMTP runs an SMTP server with backend be on 127.0.0.1:0 until the
-// test ends, and returns its port.
-func startSMTP(t testing.TB, be *smtpBackend) int {
-	t.Helper()
-	s := smtp.NewServer(be)
-	s.Domain = "localhost"
-	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
-	s.ErrorLog = discardLogger{}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = s.Serve(l)
-	}()
-	t.Cleanup(func() {
-		_ = s.Close()
-		<-done
-	})
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// memIMAP is an in-memory IMAP server holding the owner's account.
-type memIMAP struct {
-	user *imapmemserver.User
-	addr string
-}
-
-func startIMAP(t testing.TB) *memIMAP {
-	t.Helper()
-	mem := imapmemserver.New()
-	user := imapmemserver.NewUser(imapUser, imapPassword)
-	for _, f := range []string{"INBOX", "Drafts"} {
-		if err := user.Create(f, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mem.AddUser(user)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}},
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-	})
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return &memIMAP{user: user, addr: l.Addr().String()}
-}
-
-// deliver puts a raw message in the Inbox.
-func (m *memIMAP) deliver(raw []byte) error {
-	_, err := m.user.Append("INBOX", bytes.NewReader(raw), &imap.AppendOptions{})
-	return err
-}
-
-// count is the number of messages in folder.
-func (m *memIMAP) count(t testing.TB, folder string) int {
-	t.Helper()
-	st, err := m.user.Status(folder, &imap.StatusOptions{NumMessages: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return int(*st.NumMessages)
-}
-
 // setup is what one dispatcher test runs against.
 type setup struct {
 	cfg    *config.Config
 	store  *store.Store
-	smtp   *smtpBackend
-	imap   *memIMAP // nil without [imap]
-	logs   *syncBuffer
+	smtp   *mailtest.SMTPServer
+	imap   *mailtest.MemIMAP // nil without [imap]
+	logs   *mailtest.LogBuffer
 	log    *slog.Logger
 	sender *mailer.Sender
 	mb     Mailbox
@@ -268,10 +83,7 @@ path = %q
 		if err != nil {
 			t.Fatal(err)
 		}
-		pw := filepath.Join(filepath.Dir(storePath), "imap-password")
-		if err := os.WriteFile(pw, []byte(imapPassword+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		pw := mailtest.WriteSecret(t, filepath.Dir(storePath), "imap-password", imapPassword)
 		fmt.Fprintf(&b, `
 [imap]
 host = %q
@@ -287,34 +99,22 @@ drafts = "Drafts"
 	return b.String()
 }
 
-func loadConfig(t testing.TB, text, dir string) *config.Config {
-	t.Helper()
-	path := filepath.Join(dir, "config.toml")
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
 // newSetup starts an SMTP server (and an IMAP server when withIMAP), opens
 // a fresh store and loads a config for them; schedule goes under [schedule].
 func newSetup(t testing.TB, withIMAP bool, schedule string) *setup {
 	t.Helper()
-	s := &setup{smtp: newSMTPBackend(), logs: &syncBuffer{}}
-	port := startSMTP(t, s.smtp)
-	dir := t.TempDir()
+	s := &setup{logs: &mailtest.LogBuffer{}}
+	var smtpOpts []mailtest.SMTPOption
 	imapAddr := ""
 	if withIMAP {
-		s.imap = startIMAP(t)
-		imapAddr = s.imap.addr
-		s.smtp.deliver = s.imap.deliver
+		s.imap = mailtest.StartMemIMAP(t, imapUser, imapPassword, mailtest.IMAPFolders("INBOX", "Drafts"))
+		imapAddr = s.imap.Addr
+		smtpOpts = append(smtpOpts, mailtest.SMTPDeliverTo(s.imap.Deliver))
 	}
+	s.smtp = mailtest.StartSMTP(t, smtpOpts...)
+	dir := t.TempDir()
 	storePath := filepath.Join(dir, "followupd.db")
-	s.cfg = loadConfig(t, configText(t, port, imapAddr, storePath, schedule), dir)
+	s.cfg = mailtest.LoadConfig(t, dir, configText(t, s.smtp.Port, imapAddr, storePath, schedule))
 	st, err := store.Open(context.Background(), storePath)
 	if err != nil {
 		t.Fatal(err)

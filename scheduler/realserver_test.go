@@ -32,12 +32,9 @@ func TestDispatchThroughPostfixToDovecot(t *testing.T) {
 		return
 	}
 	dir := t.TempDir()
-	pw := filepath.Join(dir, "password")
-	if err := os.WriteFile(pw, []byte(dc.Password+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pw := mailtest.WriteSecret(t, dir, "password", dc.Password)
 	storePath := filepath.Join(dir, "followupd.db")
-	cfg := loadConfig(t, fmt.Sprintf(`[owner]
+	cfg := mailtest.LoadConfig(t, dir, fmt.Sprintf(`[owner]
 name = "Alex Morgan"
 email = %q
 timezone = "America/New_York"
@@ -65,7 +62,7 @@ drafts = "Drafts"
 
 [store]
 path = %q
-`, dc.User, pf.Host, pf.SMTPPort, pf.User, pw, dc.User, dc.Host, dc.IMAPPort, dc.User, pw, storePath), dir)
+`, dc.User, pf.Host, pf.SMTPPort, pf.User, pw, dc.User, dc.Host, dc.IMAPPort, dc.User, pw, storePath))
 
 	// Dovecot creates no Drafts folder by itself.
 	c, err := imapclient.DialInsecure(dc.IMAPAddr(), nil)
@@ -86,7 +83,7 @@ path = %q
 		t.Fatal(err)
 	}
 	defer st.Close()
-	logs := &syncBuffer{}
+	logs := &mailtest.LogBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	defer func() {
 		if strings.Contains(logs.String(), dc.Password) {

@@ -11,9 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"text/template"
 	"time"
 
 	"github.com/emersion/go-smtp"
@@ -40,13 +38,9 @@ type Dovecot struct {
 
 	owner    mailOwner
 	confPath string
-	logPath  string
-	outPath  string
 	binary   string
 	doveadm  string
-
-	mu   sync.Mutex
-	proc *process // nil while stopped
+	srv      server
 }
 
 // DovecotOption changes how StartDovecot configures the server.
@@ -104,40 +98,25 @@ func StartDovecot(t testing.TB, opts ...DovecotOption) *Dovecot {
 		return nil
 	}
 	d.confPath = filepath.Join(dir, "dovecot.conf")
-	d.logPath = filepath.Join(dir, "dovecot.log")
-	d.outPath = filepath.Join(dir, "dovecot.out")
+	// Dovecot's login process may first say "Waiting for authentication process to
+	// respond"; only the greeting with its capabilities means logins will work.
+	d.srv = server{name: "dovecot", logPath: filepath.Join(dir, "dovecot.log"), outPath: filepath.Join(dir, "dovecot.out"),
+		ownGroup: true, ready: func(line string) bool { return strings.HasPrefix(line, "* OK [CAPABILITY ") }}
 	if err := d.prepare(); err != nil {
 		Required(t, fmt.Sprintf("prepare dovecot: %v", err))
 		return nil
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("mailtest: last lines of the dovecot log:\n%s", tail(d.logPath, 30))
-		}
-		d.Stop()
-	})
-
-	began := time.Now()
-	for attempt := 1; ; attempt++ {
-		ports, err := freePorts(3)
-		if err != nil {
-			Required(t, fmt.Sprintf("start dovecot: %v", err))
-			return nil
-		}
+	started := d.srv.launch(t, 3, func(ports []int, _ int) (string, error) {
 		d.IMAPPort, d.LMTPPort, d.AuthPort = ports[0], ports[1], ports[2]
-		err = d.writeConfig(o)
-		if err == nil {
-			err = d.start()
+		listening := fmt.Sprintf("imap %d, lmtp %d", d.IMAPPort, d.LMTPPort)
+		if err := d.writeConfig(o); err != nil {
+			return listening, err
 		}
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, errAddrInUse) || attempt == startAttempts {
-			Required(t, fmt.Sprintf("start dovecot: %v", err))
-			return nil
-		}
+		return listening, d.start()
+	})
+	if !started {
+		return nil
 	}
-	t.Logf("mailtest: dovecot started in %v (imap %d, lmtp %d)", time.Since(began).Round(time.Millisecond), d.IMAPPort, d.LMTPPort)
 	return d
 }
 
@@ -148,7 +127,7 @@ func (d *Dovecot) IMAPAddr() string { return hostPort(d.IMAPPort) }
 func (d *Dovecot) LMTPAddr() string { return hostPort(d.LMTPPort) }
 
 // LogPath is the file Dovecot logs to; it never contains passwords.
-func (d *Dovecot) LogPath() string { return d.logPath }
+func (d *Dovecot) LogPath() string { return d.srv.logPath }
 
 // mailOwner is who owns the maildirs: the current user, except that root hands them to
 // nobody, because Dovecot refuses to access mail as root.
@@ -289,10 +268,6 @@ protocol lmtp {
 `
 
 func (d *Dovecot) writeConfig(o dovecotOptions) error {
-	tmpl, err := template.New("dovecot.conf").Parse(dovecotConfig)
-	if err != nil {
-		return fmt.Errorf("parse configuration template: %w", err)
-	}
 	data := struct {
 		Instance, Dir, Domain, Capabilities string
 		WithoutIDLE                         bool
@@ -309,56 +284,19 @@ func (d *Dovecot) writeConfig(o dovecotOptions) error {
 		AuthPort:     d.AuthPort,
 		Owner:        d.owner,
 	}
-	var conf strings.Builder
-	if err := tmpl.Execute(&conf, data); err != nil {
-		return fmt.Errorf("render configuration: %w", err)
-	}
-	if err := os.WriteFile(d.confPath, []byte(conf.String()), 0o644); err != nil {
-		return fmt.Errorf("write configuration: %w", err)
-	}
-	return nil
+	return writeTemplate(d.confPath, dovecotConfig, data)
 }
 
 // start runs `dovecot -F` (foreground: the daemonizing form keeps its output open after the
 // command returns) and waits for the IMAP greeting.
 func (d *Dovecot) start() error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.proc != nil {
-		return errors.New("dovecot is already running")
-	}
-	p, err := startProcess(d.outPath, true, d.binary, "-F", "-c", d.confPath)
-	if err != nil {
-		return err
-	}
-	// Dovecot's login process may first say "Waiting for authentication process to
-	// respond"; only the greeting with its capabilities means logins will work.
-	err = waitGreeting(p, d.IMAPAddr(), func(line string) bool {
-		return strings.HasPrefix(line, "* OK [CAPABILITY ")
-	})
-	if err != nil {
-		p.stop()
-		if logMentionsAddrInUse(d.logPath, d.outPath) {
-			return fmt.Errorf("%w: %v", errAddrInUse, err)
-		}
-		return fmt.Errorf("%w\ndovecot output:\n%s\ndovecot log:\n%s", err, tail(d.outPath, 10), tail(d.logPath, 10))
-	}
-	d.proc = p
-	return nil
+	return d.srv.run(d.IMAPAddr(), d.binary, "-F", "-c", d.confPath)
 }
 
 // Stop shuts the server down, as when a mail server goes away: connected clients are
 // disconnected and new connections are refused. The mail stays; Restart brings it back.
 // Stopping a stopped server does nothing.
-func (d *Dovecot) Stop() {
-	d.mu.Lock()
-	p := d.proc
-	d.proc = nil
-	d.mu.Unlock()
-	if p != nil {
-		p.stop()
-	}
-}
+func (d *Dovecot) Stop() { d.srv.stop() }
 
 // Restart stops the server if it runs and starts it again on the same ports with the same
 // accounts and mail, for reconnection tests.

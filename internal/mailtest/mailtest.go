@@ -1,16 +1,20 @@
-// Package mailtest starts real mail servers for tests: private Dovecot (IMAP, LMTP) and
-// Postfix (SMTP with AUTH) instances listening on loopback only, each with its own
-// directories under a fresh temporary directory and its own random free ports, so tests in
-// several packages can run them side by side. It is test-only code: nothing outside _test.go
-// files should import it.
+// Package mailtest gives tests the mail servers they talk to. In-process peers first: an
+// SMTP server that keeps what it receives and fails on command (StartSMTP), an IMAP server
+// on go-imap's imapmemserver (StartMemIMAP), a self-signed certificate for their TLS, and
+// small helpers for the files a test writes (a config, a password file) and the logs it
+// reads. Then real servers: private Dovecot (IMAP, LMTP) and Postfix (SMTP with AUTH)
+// instances listening on loopback only, each with its own directories under a fresh
+// temporary directory and its own random free ports, so tests in several packages can run
+// them side by side. It is test-only code: nothing outside _test.go files should import it.
 //
-// The servers come from Debian's packages (scripts/install-test-deps.sh installs them). When
-// a server cannot be started, Required decides: a skip on a developer's machine, a loud
-// failure under CI.
+// The real servers come from Debian's packages (scripts/install-test-deps.sh installs
+// them). When one cannot be started, Required decides: a skip on a developer's machine, a
+// loud failure under CI.
 package mailtest
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -22,8 +26,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
+	"text/template"
 	"time"
 )
 
@@ -165,11 +171,134 @@ func (p *process) exited() bool {
 // tests: Dovecot's master takes a second to exit on it and leaves the IMAP processes serving
 // their connected clients. The group is killed before the master is reaped, so its id
 // (Dovecot: Setpgid; Postfix's master makes itself a session leader) cannot have been reused.
+//
+// SIGKILL is delivered asynchronously: when the master has been reaped, its children (the
+// log process, imap processes) may still hold their listening sockets for a moment, and a
+// restart then fails with "Socket already exists". So stop also waits, for a few seconds at
+// most, until no process of the group is left.
 func (p *process) stop() {
+	pgid := p.cmd.Process.Pid
 	if !p.exited() {
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) // ESRCH if it has just exited
+		_ = syscall.Kill(-pgid, syscall.SIGKILL) // ESRCH if it has just exited
 	}
 	<-p.done
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		if !groupAlive(pgid) {
+			return
+		}
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// groupAlive reports whether a process of group pgid is still running. Zombies do not
+// count: where PID 1 does not reap orphans (some containers), a killed server's children
+// stay zombies for good, and kill(-pgid, 0) would say they are there.
+func groupAlive(pgid int) bool {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return false // no /proc: do not wait
+	}
+	for _, e := range entries {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) >= 3 && f[0] != "Z" && f[2] == strconv.Itoa(pgid) {
+			return true
+		}
+	}
+	return false
+}
+
+// server is what the Dovecot and Postfix harnesses share: one instance's main process,
+// started and stopped under a lock, and the files its log and output go to.
+type server struct {
+	name     string                 // "dovecot" or "postfix", for messages
+	logPath  string                 // the server's own log; it never holds passwords
+	outPath  string                 // the main process's standard output and error
+	ownGroup bool                   // see startProcess
+	ready    func(line string) bool // recognises the greeting that means it serves
+
+	mu   sync.Mutex
+	proc *process // nil while stopped
+}
+
+// run starts the server's main process and waits until it greets on addr. When it does
+// not, the process is stopped and the error says why: errAddrInUse when the logs say a
+// port was taken, else with the last lines of the output and the log.
+func (s *server) run(addr, command string, args ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.proc != nil {
+		return fmt.Errorf("%s is already running", s.name)
+	}
+	p, err := startProcess(s.outPath, s.ownGroup, command, args...)
+	if err != nil {
+		return err
+	}
+	if err := waitGreeting(p, addr, s.ready); err != nil {
+		p.stop()
+		if logMentionsAddrInUse(s.logPath, s.outPath) {
+			return fmt.Errorf("%w: %v", errAddrInUse, err)
+		}
+		return fmt.Errorf("%w\n%s output:\n%s\n%s log:\n%s", err, s.name, tail(s.outPath, 10), s.name, tail(s.logPath, 10))
+	}
+	s.proc = p
+	return nil
+}
+
+// stop kills the running process (see process.stop); stopping a stopped server does nothing.
+func (s *server) stop() {
+	s.mu.Lock()
+	p := s.proc
+	s.proc = nil
+	s.mu.Unlock()
+	if p != nil {
+		p.stop()
+	}
+}
+
+// launch makes the server stop when the test ends (showing the last lines of its log if
+// the test failed), then calls start with n ports that were free a moment ago (attempt
+// counts from 1) until it succeeds; start configures and runs the server, and says where
+// it listens. Only a start that failed with errAddrInUse is tried again with new ports,
+// at most startAttempts times in all. When the server does not start, launch calls
+// Required and reports false.
+func (s *server) launch(t testing.TB, n int, start func(ports []int, attempt int) (listening string, err error)) bool {
+	t.Helper()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("mailtest: last lines of the %s log:\n%s", s.name, tail(s.logPath, 30))
+		}
+		s.stop()
+	})
+	began := time.Now()
+	for attempt := 1; ; attempt++ {
+		ports, err := freePorts(n)
+		if err != nil {
+			Required(t, fmt.Sprintf("start %s: %v", s.name, err))
+			return false
+		}
+		listening, err := start(ports, attempt)
+		if err == nil {
+			t.Logf("mailtest: %s started in %v (%s)", s.name, time.Since(began).Round(time.Millisecond), listening)
+			return true
+		}
+		if !errors.Is(err, errAddrInUse) || attempt == startAttempts {
+			Required(t, fmt.Sprintf("start %s: %v", s.name, err))
+			return false
+		}
+	}
 }
 
 // waitGreeting waits until addr accepts a connection and sends a line for which ready
@@ -252,6 +381,24 @@ func lookupIDs(name string) (uid, gid int, err error) {
 		return 0, 0, fmt.Errorf("parse gid of %s: %w", name, err)
 	}
 	return uid, gid, nil
+}
+
+// writeTemplate renders the text/template text with data into the file path (mode 0644:
+// the servers' unprivileged processes read their configuration).
+func writeTemplate(path, text string, data any) error {
+	name := filepath.Base(path)
+	tmpl, err := template.New(name).Parse(text)
+	if err != nil {
+		return fmt.Errorf("parse %s template: %w", name, err)
+	}
+	var b strings.Builder
+	if err := tmpl.Execute(&b, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
 }
 
 // hostPort joins Host and a port.

@@ -1,7 +1,6 @@
 package mailtest
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,9 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"text/template"
 	"time"
 )
 
@@ -31,12 +28,8 @@ type Postfix struct {
 	Dir string
 
 	confDir string
-	logPath string
-	outPath string
 	master  string
-
-	mu   sync.Mutex
-	proc *process // nil while stopped
+	srv     server
 }
 
 // StartPostfix starts a private Postfix for the test that delivers to d, and stops it (and
@@ -74,39 +67,25 @@ func StartPostfix(t testing.TB, d *Dovecot) *Postfix {
 	}
 	p.Dir = dir
 	p.confDir = filepath.Join(dir, "conf")
-	p.logPath = filepath.Join(dir, "postfix.log")
-	p.outPath = filepath.Join(dir, "master.out")
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("mailtest: last lines of the postfix log:\n%s", tail(p.logPath, 30))
-		}
-		p.Stop()
-	})
-
-	began := time.Now()
-	for attempt := 1; ; attempt++ {
-		ports, err := freePorts(1)
-		if err != nil {
-			Required(t, fmt.Sprintf("start postfix: %v", err))
-			return nil
-		}
+	// Postfix's master makes its own session and group (see startProcess): no ownGroup.
+	p.srv = server{name: "postfix", logPath: filepath.Join(dir, "postfix.log"), outPath: filepath.Join(dir, "master.out"),
+		ready: func(line string) bool { return strings.HasPrefix(line, "220 ") }}
+	started := p.srv.launch(t, 1, func(ports []int, attempt int) (string, error) {
 		p.SMTPPort = ports[0]
-		err = p.writeConfig(d)
-		if err == nil && attempt == 1 {
-			err = p.createQueue()
+		listening := fmt.Sprintf("smtp %d", p.SMTPPort)
+		if err := p.writeConfig(d); err != nil {
+			return listening, err
 		}
-		if err == nil {
-			err = p.start()
+		if attempt == 1 {
+			if err := p.createQueue(); err != nil {
+				return listening, err
+			}
 		}
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, errAddrInUse) || attempt == startAttempts {
-			Required(t, fmt.Sprintf("start postfix: %v", err))
-			return nil
-		}
+		return listening, p.start()
+	})
+	if !started {
+		return nil
 	}
-	t.Logf("mailtest: postfix started in %v (smtp %d)", time.Since(began).Round(time.Millisecond), p.SMTPPort)
 	return p
 }
 
@@ -114,7 +93,7 @@ func StartPostfix(t testing.TB, d *Dovecot) *Postfix {
 func (p *Postfix) Addr() string { return hostPort(p.SMTPPort) }
 
 // LogPath is the file Postfix logs to; it never contains passwords.
-func (p *Postfix) LogPath() string { return p.logPath }
+func (p *Postfix) LogPath() string { return p.srv.logPath }
 
 const postfixMainCf = `# Private test instance written by internal/mailtest; nothing here is read from /etc/postfix.
 compatibility_level = 3.6
@@ -195,17 +174,9 @@ func (p *Postfix) writeConfig(d *Dovecot) error {
 		return fmt.Errorf("create configuration directory: %w", err)
 	}
 	for _, f := range []struct{ name, text string }{{"main.cf", postfixMainCf}, {"master.cf", postfixMasterCf}} {
-		tmpl, err := template.New(f.name).Parse(f.text)
-		if err != nil {
-			return fmt.Errorf("parse %s template: %w", f.name, err)
-		}
-		var b strings.Builder
-		if err := tmpl.Execute(&b, data); err != nil {
-			return fmt.Errorf("render %s: %w", f.name, err)
-		}
 		path := filepath.Join(p.confDir, f.name)
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", f.name, err)
+		if err := writeTemplate(path, f.text, data); err != nil {
+			return err
 		}
 		// Postfix does not trust a table or main.cf modified in the last second or two (it
 		// may be half written): it rereads it every 300 ms until it is older, which made
@@ -284,35 +255,9 @@ func (p *Postfix) createQueue() error {
 // start runs Postfix's master in the foreground (-s keeps its output: it is what `postfix
 // start-fg` runs) and waits for the SMTP greeting.
 func (p *Postfix) start() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.proc != nil {
-		return errors.New("postfix is already running")
-	}
-	proc, err := startProcess(p.outPath, false, p.master, "-s", "-c", p.confDir)
-	if err != nil {
-		return err
-	}
-	err = waitGreeting(proc, p.Addr(), func(line string) bool { return strings.HasPrefix(line, "220 ") })
-	if err != nil {
-		proc.stop()
-		if logMentionsAddrInUse(p.logPath, p.outPath) {
-			return fmt.Errorf("%w: %v", errAddrInUse, err)
-		}
-		return fmt.Errorf("%w\npostfix output:\n%s\npostfix log:\n%s", err, tail(p.outPath, 10), tail(p.logPath, 10))
-	}
-	p.proc = proc
-	return nil
+	return p.srv.run(p.Addr(), p.master, "-s", "-c", p.confDir)
 }
 
 // Stop shuts Postfix down at once (its SMTP port closes; mail in its queue stays there).
 // Stopping a stopped server does nothing.
-func (p *Postfix) Stop() {
-	p.mu.Lock()
-	proc := p.proc
-	p.proc = nil
-	p.mu.Unlock()
-	if proc != nil {
-		proc.stop()
-	}
-}
+func (p *Postfix) Stop() { p.srv.stop() }
