@@ -22,14 +22,16 @@ type overrideKey struct {
 
 // entry is one event of the result before it is built, so that sorting
 // moves small values: a single event, an override (with its series, if
-// the calendar has it), or the instance of series v at wall reading w.
+// the calendar has it), or the instance of series v at wall reading w. A
+// large export makes a few hundred thousand of them, so they are kept
+// small: times are Unix seconds (every instant Parse makes is a whole
+// second).
 type entry struct {
 	kind   entryKind
 	v      *vevent
-	series *vevent   // overrides only
-	w      time.Time // instances only: the wall reading, written as UTC
-	start  time.Time // instances only
-	key    int64     // start, Unix seconds: the first sort key
+	series *vevent // overrides only
+	w      int64   // instances only: the wall reading, written as UTC
+	key    int64   // start: the first sort key, and an instance's RECURRENCE-ID
 }
 
 type entryKind uint8
@@ -45,17 +47,17 @@ const (
 func (p *parser) finish() {
 	series := 0
 	for _, m := range p.masters {
-		if m.rule != "" || len(m.rdates) > 0 {
+		if m.isSeries() {
 			series++
 		}
 	}
-	// Room for a year of weekly instances per series, to spare most of the
-	// growing: a large export makes a few hundred thousand entries.
-	entries := make([]entry, 0, len(p.masterOrder)+len(p.overrideOrder)+series*min(p.opts.MaxInstances, 60))
+	// Room for the single events and overrides and a few instances per
+	// series; append grows it when a window holds more.
+	entries := make([]entry, 0, len(p.masterOrder)+len(p.overrideOrder)+series*4)
 	used := map[overrideKey]bool{}
 	for _, uid := range p.masterOrder {
 		m := p.masters[uid]
-		if m.rule == "" && len(m.rdates) == 0 {
+		if !m.isSeries() {
 			entries = append(entries, entry{kind: entrySingle, v: m, key: m.Start.Unix()})
 			continue
 		}
@@ -109,7 +111,7 @@ type sortKey struct {
 
 func (e *entry) recurrenceID() time.Time {
 	if e.kind == entryInstance {
-		return e.start
+		return time.Unix(e.key, 0).UTC()
 	}
 	return e.v.rid
 }
@@ -120,10 +122,11 @@ func (e *entry) event() Event {
 		return merged(e.v, e.series)
 	case entryInstance:
 		m := e.v
+		start := time.Unix(e.key, 0).UTC()
 		ev := m.Event
-		ev.RecurrenceID = e.start
-		ev.Start = e.start
-		ev.End = m.endAt(wallOf(e.w))
+		ev.RecurrenceID = start
+		ev.Start = start
+		ev.End = m.endAt(wallOf(time.Unix(e.w, 0).UTC()))
 		return ev // Organizer and Attendees shared with the siblings
 	}
 	return e.v.Event
@@ -146,15 +149,15 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 	}()
 	dtstart := m.start.asUTC()
 	var rule *rrule.RRule
-	if m.rule != "" {
-		if rule, err = buildRule(m.rule, dtstart, m.untilWall); err != nil {
+	if m.recur.rule != "" {
+		if rule, err = buildRule(m.recur.rule, dtstart, m.untilWall); err != nil {
 			return entries, err
 		}
 	}
-	next := occurrences(rule, dtstart, m.rdates, m)
+	next := occurrences(rule, dtstart, m.recur.rdates, m)
 	exAt := map[int64]bool{}
 	exDay := map[[3]int]bool{}
-	for _, ex := range m.exdates {
+	for _, ex := range m.recur.exdates {
 		if ex.dateOnly {
 			y, mo, d := ex.at.In(m.zone).Date()
 			exDay[[3]int{y, int(mo), d}] = true
@@ -198,7 +201,7 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 			entries = append(entries, entry{kind: entryOverride, v: o, series: m, key: o.Start.Unix()})
 			continue
 		}
-		entries = append(entries, entry{kind: entryInstance, v: m, w: t, start: start, key: key.rid})
+		entries = append(entries, entry{kind: entryInstance, v: m, w: t.Unix(), key: key.rid})
 	}
 }
 

@@ -59,7 +59,11 @@ func Parse(data []byte, opts Options) (*Calendar, error) {
 	}
 	p := &parser{opts: opts, zones: newZones()}
 	d := newDecoder()
-	var events []block
+	n := 0
+	for _, obj := range objects {
+		n += len(obj.blocks)
+	}
+	events := make([]block, 0, n)
 	for _, obj := range objects {
 		p.readProps(d, obj.props)
 		// VTIMEZONEs first: a VEVENT may come before the zone it uses.
@@ -147,12 +151,12 @@ func (p *parser) readEvent(d *decoder, b block) (r readResult) {
 			r = readResult{err: fmt.Errorf("read %s: %v", b.name, e)}
 		}
 	}()
-	c, err := d.event(b)
+	props, err := d.event(b)
 	if err != nil {
 		return readResult{err: err}
 	}
 	v := &vevent{}
-	if err := p.fillEvent(v, c); err != nil {
+	if err := p.fillEvent(v, props); err != nil {
 		return readResult{err: err}
 	}
 	return readResult{v: v}

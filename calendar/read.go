@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,10 +24,21 @@ type vevent struct {
 	zone  *time.Location // DTSTART's zone: TZID, UTC, or the owner's when floating or all-day
 	span  span
 
-	rid     time.Time // RECURRENCE-ID instant; zero if none
-	rule    string    // RRULE value; "" if none
+	rid time.Time // RECURRENCE-ID instant; zero if none
+	// recur holds the RRULE, RDATEs and EXDATEs; nil when there are none,
+	// as for most events, which then do without the room.
+	recur *recurrence
+}
+
+type recurrence struct {
+	rule    string // RRULE value; "" if none
 	rdates  []timeValue
 	exdates []timeValue
+}
+
+// isSeries reports whether v has a rule or dates to expand.
+func (v *vevent) isSeries() bool {
+	return v.recur != nil && (v.recur.rule != "" || len(v.recur.rdates) > 0)
 }
 
 // span is how long an event lasts: nominal days that follow the wall clock
@@ -78,32 +90,31 @@ func newer(a, b *vevent) bool {
 	return a.Stamp.After(b.Stamp)
 }
 
-func (p *parser) fillEvent(v *vevent, c *ical.Component) error {
-	props := c.Props
-	uid, _ := text(props, ical.PropUID)
+func (p *parser) fillEvent(v *vevent, props *eventProps) error {
+	uid, _ := text(props.get(propUID))
 	v.UID = strings.TrimSpace(uid)
-	v.Summary, v.has.summary = text(props, ical.PropSummary)
-	v.Description, v.has.description = text(props, ical.PropDescription)
-	v.Location, v.has.location = text(props, ical.PropLocation)
-	status, _ := text(props, ical.PropStatus)
+	v.Summary, v.has.summary = text(props.get(propSummary))
+	v.Description, v.has.description = text(props.get(propDescription))
+	v.Location, v.has.location = text(props.get(propLocation))
+	status, _ := text(props.get(propStatus))
 	v.Status = strings.ToUpper(strings.TrimSpace(status))
-	v.Sequence = integer(props, ical.PropSequence)
-	if pr := props.Get(ical.PropDateTimeStamp); pr != nil {
+	v.Sequence = integer(props.get(propSequence))
+	if pr := props.get(propStamp); pr != nil {
 		if dt, err := parseDateTime(pr.Value); err == nil && !dt.dateOnly {
 			v.Stamp = inZone(dt.wall, time.UTC) // DTSTAMP is UTC by definition
 		}
 	}
-	if pr := props.Get(ical.PropOrganizer); pr != nil {
-		org := person(pr)
+	if len(props.organizers) > 0 {
+		org := props.organizers[0]
 		v.Organizer, v.has.organizer = &org, true
 	}
-	for i := range props[ical.PropAttendee] {
-		v.Attendees = append(v.Attendees, person(&props[ical.PropAttendee][i]))
+	if len(props.attendees) > 0 {
+		v.Attendees = slices.Clone(props.attendees)
 		v.has.attendees = true
 	}
 
-	startProp := props.Get(ical.PropDateTimeStart)
-	ridProp := props.Get(ical.PropRecurrenceID)
+	startProp := props.get(propStart)
+	ridProp := props.get(propRecurrenceID)
 	if ridProp != nil {
 		rid, err := p.readTime(ridProp)
 		if err != nil {
@@ -133,14 +144,18 @@ func (p *parser) fillEvent(v *vevent, c *ical.Component) error {
 	v.End = v.endAt(v.start)
 
 	if ridProp == nil {
-		if pr := props.Get(ical.PropRecurrenceRule); pr != nil {
-			v.rule = pr.Value
+		var r recurrence
+		if pr := props.get(propRule); pr != nil {
+			r.rule = pr.Value
 		}
-		if v.rdates, err = p.readTimeList(props[ical.PropRecurrenceDates], v.zone); err != nil {
+		if r.rdates, err = p.readTimeList(props.byKind[propRDate], v.zone); err != nil {
 			return fmt.Errorf("read RDATE: %w", err)
 		}
-		if v.exdates, err = p.readTimeList(props[ical.PropExceptionDates], v.zone); err != nil {
+		if r.exdates, err = p.readTimeList(props.byKind[propExDate], v.zone); err != nil {
 			return fmt.Errorf("read EXDATE: %w", err)
+		}
+		if r.rule != "" || r.rdates != nil || r.exdates != nil {
+			v.recur = &r
 		}
 	}
 	return nil
@@ -148,8 +163,8 @@ func (p *parser) fillEvent(v *vevent, c *ical.Component) error {
 
 // readSpan reads DTEND or DURATION. Without either, a timed event lasts no
 // time and an all-day event one day (RFC 5545 section 3.6.1).
-func (p *parser) readSpan(v *vevent, props ical.Props) error {
-	if pr := props.Get(ical.PropDateTimeEnd); pr != nil {
+func (p *parser) readSpan(v *vevent, props *eventProps) error {
+	if pr := props.get(propEnd); pr != nil {
 		end, zone, err := p.readDateTime(pr)
 		if err != nil {
 			return fmt.Errorf("read DTEND: %w", err)
@@ -164,7 +179,7 @@ func (p *parser) readSpan(v *vevent, props ical.Props) error {
 		v.span = span{exact: max(exact, 0)}
 		return nil
 	}
-	if pr := props.Get(ical.PropDuration); pr != nil {
+	if pr := props.get(propDuration); pr != nil {
 		d, err := parseDuration(pr)
 		if err != nil {
 			return fmt.Errorf("read DURATION: %w", err)

@@ -173,12 +173,10 @@ func parseOffset(v string) (int, error) {
 	return off, nil
 }
 
-// text returns the unescaped value of the first prop called name, and
-// whether there was one. Unlike ical.Prop.Text it keeps unescaped commas
-// (many producers forget to escape them) and unknown escapes instead of
-// failing or cutting the text short.
-func text(props ical.Props, name string) (string, bool) {
-	p := props.Get(name)
+// text returns the unescaped value of p, and whether there is a p. Unlike
+// ical.Prop.Text it keeps unescaped commas (many producers forget to escape
+// them) and unknown escapes instead of failing or cutting the text short.
+func text(p *ical.Prop) (string, bool) {
 	if p == nil {
 		return "", false
 	}
@@ -273,8 +271,7 @@ func cleanName(s string) string {
 	return s
 }
 
-func integer(props ical.Props, name string) int {
-	p := props.Get(name)
+func integer(p *ical.Prop) int {
 	if p == nil {
 		return 0
 	}

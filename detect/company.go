@@ -232,8 +232,10 @@ var placeWords = map[string]bool{"office": true, "offices": true, "hq": true, "h
 // "the X office" is a place and gives "".
 func cleanCompany(s string) string {
 	s = clip(s, 200) // a name is short; never scan the rest of a long text
-	if loc := cutRe.FindStringIndex(s); loc != nil {
-		s = s[:loc[0]]
+	if mayCut(s) {
+		if loc := cutRe.FindStringIndex(s); loc != nil {
+			s = s[:loc[0]]
+		}
 	}
 	s = strings.Trim(oneLine(s), "\"'“”‘’*_.:;")
 	f := strings.Fields(s)
@@ -245,6 +247,12 @@ func cleanCompany(s string) string {
 		f = f[:n-1]
 	}
 	return strings.Join(f, " ")
+}
+
+// mayCut reports whether cutRe could match s: every way it has to end a
+// candidate needs white space or one of a few punctuation marks.
+func mayCut(s string) bool {
+	return strings.ContainsAny(s, " \t\n\f\r,;([|!?")
 }
 
 // noiseWords say what kind of meeting it is, not who with.
@@ -309,7 +317,7 @@ func (sc summaryContext) valid(c string) bool {
 	if strings.Contains(c, "@") || strings.Contains(c, "://") || strings.HasPrefix(strings.ToLower(c), "www.") {
 		return false
 	}
-	if !strings.ContainsFunc(c, unicode.IsUpper) || timeLikeRe.MatchString(c) {
+	if !strings.ContainsFunc(c, unicode.IsUpper) || mayBeTime(c) && timeLikeRe.MatchString(c) {
 		return false
 	}
 	ws := words(c)
@@ -324,6 +332,12 @@ func (sc summaryContext) valid(c string) bool {
 		return false
 	}
 	return !sc.isPerson(ws)
+}
+
+// mayBeTime reports whether timeLikeRe could match s: it needs a digit or
+// the first letter of noon, midnight, today or tomorrow at the start.
+func mayBeTime(s string) bool {
+	return s != "" && strings.IndexByte("0123456789nNmMtT", s[0]) >= 0
 }
 
 // isPerson reports whether ws names people: every word is a word of a
@@ -356,6 +370,9 @@ var joinRe = regexp.MustCompile(`(?i)\s+(?:and|x|&|/|\+|<>)\s+`)
 // that is not a person. A candidate whose sides are all, or none, people is
 // returned as it is ("Procter and Gamble").
 func (sc summaryContext) dropPeople(c string) string {
+	if !strings.ContainsAny(c, "xX&/+<") && indexFold(c, "and") < 0 { // what joinRe needs
+		return c
+	}
 	sides := joinRe.Split(c, -1)
 	if len(sides) < 2 {
 		return c
@@ -385,11 +402,21 @@ func (sc summaryContext) companyLike(c string) bool {
 	return sc.labels[strings.Join(ws, "")] || sc.labels[strings.Join(ws, "-")]
 }
 
-// beforeKeyword returns the text of seg before its first keyword.
+// beforeKeyword returns the text of seg before its first keyword: the
+// white-space-separated fields before the first one from which the words
+// start with a keyword.
 func beforeKeyword(seg string, keywords [][]string) (string, bool) {
 	f := strings.Fields(seg)
+	// The words of fields f[i:] are the words of each field in turn (words
+	// never span white space), so they are all[starts[i]:].
+	var all []string
+	starts := make([]int, len(f))
+	for i, field := range f {
+		starts[i] = len(all)
+		all = append(all, words(field)...)
+	}
 	for i := range f {
-		ws := words(strings.Join(f[i:], " "))
+		ws := all[starts[i]:]
 		for _, k := range keywords {
 			if startsWithPhrase(ws, k) {
 				if i == 0 {
@@ -433,16 +460,6 @@ func hasPhraseWords(ws []string, phrases [][]string) bool {
 		}
 	}
 	return false
-}
-
-func phraseWords(phrases []string) [][]string {
-	out := make([][]string, 0, len(phrases))
-	for _, p := range phrases {
-		if w := words(p); len(w) > 0 {
-			out = append(out, w)
-		}
-	}
-	return out
 }
 
 func isDigits(s string) bool {

@@ -23,6 +23,7 @@ package detect
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -127,19 +128,28 @@ func decideAll(cal *calendar.Calendar, ru *rules) []decided {
 	var claimed atomic.Int64
 	work := func() {
 		d := newDetector(ru)
+		// A batch's results are gathered in scratch and kept at their exact
+		// size: growing a slice per batch would allocate twice as much.
+		var ivs []interview.Interview
+		var skips []Skip
 		for {
 			b := int(claimed.Add(1)) - 1
 			if b >= len(out) {
 				return
 			}
-			lo, hi := b*size, min((b+1)*size, n)
-			for i := lo; i < hi; i++ {
-				ev := &cal.Events[i]
-				if iv, skip := d.event(ev, cal.Method); skip.Reason != "" {
-					out[b].skipped = append(out[b].skipped, skip)
+			ivs, skips = ivs[:0], skips[:0]
+			for i := b * size; i < min((b+1)*size, n); i++ {
+				if iv, skip := d.event(&cal.Events[i], cal.Method); skip.Reason != "" {
+					skips = append(skips, skip)
 				} else {
-					out[b].interviews = append(out[b].interviews, iv)
+					ivs = append(ivs, iv)
 				}
+			}
+			if len(ivs) > 0 {
+				out[b].interviews = slices.Clone(ivs)
+			}
+			if len(skips) > 0 {
+				out[b].skipped = slices.Clone(skips)
 			}
 		}
 	}
@@ -176,7 +186,7 @@ func (d *detector) event(ev *calendar.Event, method calendar.Method) (interview.
 	if ev.AllDay {
 		reason = ReasonAllDay
 	} else {
-		text = eventText(ev)
+		text = d.eventText(ev)
 		reason = d.skipReason(ev, text)
 	}
 	if reason != "" {
@@ -232,10 +242,16 @@ type texts struct {
 	summaryWords, descWords []string
 }
 
-func eventText(ev *calendar.Event) texts {
+// eventText reads ev's texts. Their words live in d's scratch space, which
+// the next call reuses: most events are skipped as soon as their words are
+// known, and need not leave them behind.
+func (d *detector) eventText(ev *calendar.Event) texts {
 	s := clip(ev.Summary, maxSummary)
-	d := plainText(clip(ev.Description, maxDescription))
-	return texts{summary: s, description: d, summaryWords: words(s), descWords: words(d)}
+	desc := plainText(clip(ev.Description, maxDescription))
+	d.words = appendWords(d.words[:0], s)
+	n := len(d.words)
+	d.words = appendWords(d.words, desc)
+	return texts{summary: s, description: desc, summaryWords: d.words[:n:n], descWords: d.words[n:]}
 }
 
 // clip returns at most the first n bytes of s, cut at a rune boundary.

@@ -61,7 +61,8 @@ var serviceDomains = []string{
 
 // underDomain reports whether domain is d or a subdomain of it.
 func underDomain(domain, d string) bool {
-	return domain == d || strings.HasSuffix(domain, "."+d)
+	n := len(domain) - len(d)
+	return domain == d || n > 0 && domain[n-1] == '.' && domain[n:] == d
 }
 
 // isServiceDomain reports whether domain belongs to a scheduling, tracking
@@ -92,10 +93,10 @@ func registrable(domain string) (reg, label string) {
 	return reg, label
 }
 
-// isGenericDomain reports whether an address at domain says nothing about
-// an employer: a mail provider or a service.
-func isGenericDomain(domain string) bool {
-	reg, label := registrable(domain)
+// isGeneric reports whether an address at domain, whose registrable domain
+// and its label are reg and label, says nothing about an employer: a mail
+// provider or a service.
+func isGeneric(domain, reg, label string) bool {
 	return mailProviderLabels[label] || mailProviderDomains[reg] || isServiceDomain(domain) || isServiceDomain(reg)
 }
 

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Regular expressions are compiled once and only read afterwards.
@@ -27,7 +28,7 @@ var (
 // number), other tags are dropped and entities decoded. Plain text is
 // returned as it is.
 func plainText(s string) string {
-	if !htmlTagRe.MatchString(s) {
+	if !strings.Contains(s, "<") || !htmlTagRe.MatchString(s) {
 		return s
 	}
 	s = htmlHrefRe.ReplaceAllString(s, " $1 ")
@@ -41,8 +42,36 @@ func plainText(s string) string {
 func words(s string) []string {
 	s = stripLinks(s)
 	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		return !isWordRune(r)
 	})
+}
+
+// appendWords appends the words of s (see words) to dst.
+func appendWords(dst []string, s string) []string {
+	s = strings.ToLower(stripLinks(s))
+	start := -1
+	for i, r := range s {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			dst = append(dst, s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		dst = append(dst, s[start:])
+	}
+	return dst
+}
+
+// isWordRune reports whether r is a letter or a digit.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // stripLinks blanks out URLs and email addresses (linkRe). No match of
@@ -82,23 +111,17 @@ func mayHoldLink(s string) bool {
 	if strings.Contains(s, "@") || strings.Contains(s, "://") {
 		return true
 	}
-	for i := 0; i+3 < len(s); i++ {
-		switch s[i] | 0x20 {
-		case 'w':
-			if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "www.") {
-				return true
-			}
-		case 'm':
-			if i+7 <= len(s) && strings.EqualFold(s[i:i+7], "mailto:") {
-				return true
-			}
-		case 't':
-			if i+4 <= len(s) && strings.EqualFold(s[i:i+4], "tel:") {
-				return true
-			}
+	for {
+		i := strings.IndexAny(s, ":.")
+		if i < 0 {
+			return false
 		}
+		if s[i] == ':' && (i >= 6 && equalFoldASCII(s[i-6:i], "mailto") || i >= 3 && equalFoldASCII(s[i-3:i], "tel")) ||
+			s[i] == '.' && i >= 3 && equalFoldASCII(s[i-3:i], "www") {
+			return true
+		}
+		s = s[i+1:]
 	}
-	return false
 }
 
 // containsPhrase reports whether the words of phrase occur one after the
@@ -113,7 +136,7 @@ func containsPhrase(text, phrase []string) bool {
 		match := true
 		for j, p := range phrase {
 			w := text[i+j]
-			if w == p || (j == n-1 && (w == p+"s" || w == p+"es")) {
+			if w == p || j == n-1 && pluralOf(w, p) {
 				continue
 			}
 			match = false
@@ -126,23 +149,10 @@ func containsPhrase(text, phrase []string) bool {
 	return false
 }
 
-// firstPhrase returns the first of phrases found in any of the texts.
-func firstPhrase(phrases []string, texts ...[]string) (string, bool) {
-	for _, p := range phrases {
-		pw := words(p)
-		for _, t := range texts {
-			if containsPhrase(t, pw) {
-				return p, true
-			}
-		}
-	}
-	return "", false
-}
-
-// hasPhrase reports whether s contains any of phrases.
-func hasPhrase(s string, phrases []string) bool {
-	_, ok := firstPhrase(phrases, words(s))
-	return ok
+// pluralOf reports whether w is p with "s" or "es" appended.
+func pluralOf(w, p string) bool {
+	rest, ok := strings.CutPrefix(w, p)
+	return ok && (rest == "s" || rest == "es")
 }
 
 // oneLine turns control characters (newlines included) into spaces and

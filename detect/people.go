@@ -19,6 +19,10 @@ import (
 // declined. The honorific comes from the CN, else from the description
 // ("you will meet Dr. Doe").
 func interviewers(ev calendar.Event, owner config.Owner, desc string) []interview.Interviewer {
+	return (&detector{}).interviewers(&ev, owner, desc)
+}
+
+func (d *detector) interviewers(ev *calendar.Event, owner config.Owner, desc string) []interview.Interviewer {
 	people := make([]calendar.Person, 0, len(ev.Attendees)+1)
 	if ev.Organizer != nil {
 		people = append(people, *ev.Organizer)
@@ -30,14 +34,15 @@ func interviewers(ev calendar.Event, owner config.Owner, desc string) []intervie
 	for i, p := range people {
 		email := config.NormalizeAddress(p.Email)
 		organizer := ev.Organizer != nil && i == 0
-		if !isPerson(p, email) || owner.IsOwner(email) {
+		if !d.isPerson(p, email) || owner.IsOwner(email) {
 			continue
 		}
 		if !organizer && strings.EqualFold(p.PartStat, "DECLINED") {
 			continue
 		}
-		name, hon := parseName(p.Name)
-		if isTeam(email, name) {
+		pn := d.parseName(p.Name)
+		name, hon := pn.name, pn.hon
+		if isTeam(email, name, pn.words) {
 			continue
 		}
 		if j, ok := index[email]; ok {
@@ -61,6 +66,10 @@ func interviewers(ev calendar.Event, owner config.Owner, desc string) []intervie
 // isPerson reports whether p, whose normalized address is email, can be an
 // interviewer.
 func isPerson(p calendar.Person, email string) bool {
+	return (&detector{}).isPerson(p, email)
+}
+
+func (d *detector) isPerson(p calendar.Person, email string) bool {
 	local, domain, ok := strings.Cut(email, "@")
 	if !ok || local == "" || domain == "" || !plausibleAddress(email) {
 		return false
@@ -69,7 +78,7 @@ func isPerson(p calendar.Person, email string) bool {
 	case "ROOM", "RESOURCE", "GROUP":
 		return false
 	}
-	return !isNoReply(local) && !isServiceDomain(domain) && !isRoom(local, domain, p.Name)
+	return !isNoReply(local) && !d.domain(domain).service && !isRoom(local, domain, p.Name)
 }
 
 // plausibleAddress reports whether email can be an addr-spec: one "@", a
@@ -155,10 +164,11 @@ var teamLocalParts = map[string]bool{
 // isTeam reports whether an address is a shared mailbox rather than a
 // person: its name has a word such as "Recruiting" or "Team", or it has no
 // name and its local part is one such as "careers" or "talent-acquisition".
+// nameWords are the words of name.
 // A named person at a role address ("Patricia Hale" <hr@...>) is a person.
-func isTeam(email, name string) bool {
+func isTeam(email, name string, nameWords []string) bool {
 	if name != "" {
-		for _, w := range words(name) {
+		for _, w := range nameWords {
 			if teamNameWords[w] {
 				return true
 			}
@@ -199,6 +209,15 @@ func postNominal(s string) (doctor, ok bool) {
 
 var parenRe = regexp.MustCompile(`\s*[(\[][^)\]]*[)\]]\s*`)
 
+// dropParens replaces the parenthesized or bracketed parts of s (parenRe)
+// by a space.
+func dropParens(s string) string {
+	if !strings.ContainsAny(s, "([") {
+		return s
+	}
+	return parenRe.ReplaceAllString(s, " ")
+}
+
 // parseName turns a CN into a display name and an honorific:
 //   - quotes are stripped, an "<address>" part and parenthesized notes
 //     ("(she/her)", "(Acme)") are dropped, and a CN that is an address gives
@@ -213,7 +232,7 @@ func parseName(cn string) (string, interview.Honorific) {
 		s = s[:i]
 	}
 	s = strings.Trim(s, "\"'“”‘’ \t")
-	s = parenRe.ReplaceAllString(s, " ")
+	s = dropParens(s)
 	s = strings.Join(strings.Fields(s), " ")
 	if strings.Contains(s, "@") {
 		return "", interview.NoHonorific
@@ -270,7 +289,7 @@ var titleRe = regexp.MustCompile(`\b((?i:mrs|mr|ms|miss|dr|doctor))\b\.?[ \t\x{0
 // their last name and, if it holds more words, their first name too; a
 // mention that fits several interviewers is ambiguous and ignored.
 func honorificsFromText(desc string, ivs []interview.Interviewer) {
-	if desc == "" || len(ivs) == 0 {
+	if desc == "" || len(ivs) == 0 || !mayFold(desc, "mr", "ms", "miss", "dr", "doctor") { // what titleRe needs
 		return
 	}
 	// Index the interviewers by last name so that a long description and a

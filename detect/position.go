@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/followupd/followupd/config"
 )
 
 // jobWords mark a job title ("Senior Backend Engineer", "Staff SRE").
@@ -73,18 +71,27 @@ var (
 //
 // Anything else gives "": a wrong position in a follow-up call is worse
 // than none.
-func position(summary, desc, company string, keywords []string) string {
-	for _, m := range positionLineRe.FindAllStringSubmatch(desc, -1) {
-		if p := cleanPosition(m[1], company); p != "" {
-			return p
+func (d *detector) position(segs []string, t texts, company string) string {
+	desc := t.description
+	if strings.ContainsAny(desc, ":–") { // what positionLineRe needs
+		for _, m := range positionLineRe.FindAllStringSubmatch(desc, -1) {
+			if p := cleanPosition(m[1], company); p != "" {
+				return p
+			}
 		}
 	}
-	kw := phraseWords(keywords)
-	if p := positionFromSummary(summary, company, kw); p != "" {
+	kw := d.keywords.nonEmpty
+	if p := positionFromSummary(segs, company, kw); p != "" {
 		return p
 	}
 	if p := positionFromPhrase(desc, company); p != "" {
 		return p
+	}
+	// The words of a sentence are a run of the description's words (words
+	// never span white space or a full stop), so a description without a
+	// keyword has no sentence with one.
+	if !hasPhraseWords(t.descWords, kw) {
+		return ""
 	}
 	for _, line := range strings.Split(desc, "\n") {
 		for _, sentence := range strings.SplitAfter(line, ". ") {
@@ -101,6 +108,9 @@ func position(summary, desc, company string, keywords []string) string {
 
 // positionFromPhrase finds "the X position" in text.
 func positionFromPhrase(text, company string) string {
+	if !mayFold(text, "position", "role", "opening", "vacancy") { // what positionWordRe needs
+		return ""
+	}
 	for _, loc := range positionWordRe.FindAllStringIndex(text, -1) {
 		// A title is a few words: look back no further than 120 bytes.
 		before := text[max(0, loc[0]-120):loc[0]]
@@ -137,14 +147,22 @@ func positionFromPhrase(text, company string) string {
 // positionAfterFor reads "for X" in s: X ends at a preposition, a comma or
 // a separator and must be a job title or end in "position" or "role".
 func positionAfterFor(s, company string) string {
+	if indexFold(s, "for") < 0 { // what forRe needs
+		return ""
+	}
 	for _, loc := range forRe.FindAllStringIndex(s, -1) {
 		c := clip(s[loc[1]:], 200)
-		if l := cutRe.FindStringIndex(c); l != nil {
-			c = c[:l[0]]
+		if mayCut(c) {
+			if l := cutRe.FindStringIndex(c); l != nil {
+				c = c[:l[0]]
+			}
 		}
 		c = strings.TrimSpace(c)
-		explicit := positionSuffixRe.MatchString(c)
-		c = positionSuffixRe.ReplaceAllString(c, "")
+		explicit := false
+		if mayFold(c, "position", "role", "opening", "vacancy", "job") { // what positionSuffixRe needs
+			explicit = positionSuffixRe.MatchString(c)
+			c = positionSuffixRe.ReplaceAllString(c, "")
+		}
 		if !explicit && !hasJobWord(words(c)) {
 			continue
 		}
@@ -155,8 +173,7 @@ func positionAfterFor(s, company string) string {
 	return ""
 }
 
-func positionFromSummary(summary, company string, keywords [][]string) string {
-	segs := segments(summary)
+func positionFromSummary(segs []string, company string, keywords [][]string) string {
 	for _, s := range segs {
 		if p := positionAfterFor(s, company); p != "" {
 			return p
@@ -191,7 +208,7 @@ func positionFromSummary(summary, company string, keywords [][]string) string {
 // returns "" for what cannot be a job title: too long, a link, an address,
 // or only words that describe the interviewer.
 func cleanPosition(s, company string) string {
-	s = oneLine(parenRe.ReplaceAllString(s, " "))
+	s = oneLine(dropParens(s))
 	s = strings.Trim(s, "\"'“”‘’*_.:;,- ")
 	s = trimLeadingWords(s, company)
 	if s == "" || utf8.RuneCountInString(s) > 80 || len(strings.Fields(s)) > 8 {
@@ -230,11 +247,19 @@ var isoDateRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
 // or "#", as Zoom, Teams and Meet write them) and the owner's own number
 // (the interviewer calling the owner). A label needs a ":" after it unless
 // the number starts with "+" or "(".
-func phone(desc, location string, owner config.Owner) string {
-	own := digits(owner.Phone)
-	ownerName := words(owner.Name)
+func (d *detector) phone(desc, location string) string {
+	own, ownerName := d.ownerPhone, d.ownerWords
 	for _, text := range []string{location, desc} {
-		for _, m := range phoneRe.FindAllStringSubmatchIndex(text, -1) {
+		// Both expressions need a digit; phoneRe one of its labels, callAtRe
+		// one of its verbs.
+		if strings.IndexAny(text, "0123456789") < 0 {
+			continue
+		}
+		var labelled, callAt [][]int
+		if mayFold(text, "phone", "tel", "call", "mobile", "cell") {
+			labelled = phoneRe.FindAllStringSubmatchIndex(text, -1)
+		}
+		for _, m := range labelled {
 			sep := text[m[2]:m[3]]
 			num := strings.TrimSpace(text[m[4]:m[5]])
 			if isDialString(text[m[5]:]) {
@@ -247,7 +272,10 @@ func phone(desc, location string, owner config.Owner) string {
 				return p
 			}
 		}
-		for _, m := range callAtRe.FindAllStringSubmatchIndex(text, -1) {
+		if mayFold(text, "call", "phone", "reach", "contact", "dial", "text", "ring") {
+			callAt = callAtRe.FindAllStringSubmatchIndex(text, -1)
+		}
+		for _, m := range callAt {
 			between := words(text[m[2]:m[3]])
 			if slices.Contains(between, "you") || slices.Contains(between, "your") ||
 				slices.ContainsFunc(between, func(w string) bool { return slices.Contains(ownerName, w) }) ||

@@ -85,6 +85,7 @@ type detector struct {
 	*rules
 	names   map[string]parsedName
 	domains map[string]domainInfo
+	words   []string // scratch for eventText
 }
 
 func newDetector(ru *rules) *detector {
@@ -118,7 +119,7 @@ func (d *detector) parseName(cn string) parsedName {
 // domainInfo is what the rules read from an address's domain.
 type domainInfo struct {
 	reg, label string // registrable(domain)
-	generic    bool   // isGenericDomain(domain)
+	generic    bool   // isGeneric
 	service    bool   // isServiceDomain(domain)
 }
 
@@ -129,7 +130,7 @@ func (d *detector) domain(domain string) domainInfo {
 	var i domainInfo
 	i.reg, i.label = registrable(domain)
 	i.service = isServiceDomain(domain)
-	i.generic = mailProviderLabels[i.label] || mailProviderDomains[i.reg] || i.service || isServiceDomain(i.reg)
+	i.generic = isGeneric(domain, i.reg, i.label)
 	if d.domains != nil && len(d.domains) < maxCached {
 		d.domains[domain] = i
 	}
