@@ -127,9 +127,11 @@ func TestCrashRecovery(t *testing.T) {
 	)
 	imapSrv := mailtest.StartMemIMAP(t, imapUser, imapPassword, mailtest.IMAPFolders("INBOX", "Drafts"))
 	// The server files each message in the owner's Inbox before it answers,
-	// and then answers a little late, so that kills land between delivery
-	// and the reply too: those are the sends reconciliation must settle.
-	be := mailtest.StartSMTP(t, mailtest.SMTPDeliverTo(imapSrv.Deliver), mailtest.SMTPReplyDelay(3*time.Millisecond))
+	// and then answers late, so that kills land between delivery and the
+	// reply too (those are the sends reconciliation must settle), and so
+	// that sending 200 takes longer than the 20 killed runs: every kill then
+	// lands while reminders are still due.
+	be := mailtest.StartSMTP(t, mailtest.SMTPDeliverTo(imapSrv.Deliver), mailtest.SMTPReplyDelay(40*time.Millisecond))
 	dir := t.TempDir()
 	storePath := filepath.Join(dir, "followupd.db")
 	cfgPath := mailtest.WriteFile(t, dir, "config.toml", configText(t, be.Port, imapSrv.Addr, storePath, ""))
@@ -190,6 +192,10 @@ func TestCrashRecovery(t *testing.T) {
 		dupsPerRun = append(dupsPerRun, dups)
 		reconciled += strings.Count(c.stderr.String(), "interrupted send found in the mailbox")
 		resent += strings.Count(c.stderr.String(), "interrupted send not in the mailbox")
+	}
+
+	if len(seen) >= reminders {
+		t.Fatalf("all %d reminders went out before the last kill: the later kills tested nothing (per run %v)", reminders, perRun)
 	}
 
 	// The last run goes on until every reminder is sent.
