@@ -30,6 +30,10 @@ type Daemon struct {
 	fetcher *calendar.Fetcher
 	imapOpt []mailbox.Option
 
+	// retryWait is the first pause before a message's failed store work is
+	// tried again (see retrying).
+	retryWait time.Duration
+
 	mu      sync.Mutex
 	sources map[string]*sourceHealth // by calendar name
 
@@ -64,7 +68,8 @@ func WithSender(s scheduler.Sender) Option { return func(d *Daemon) { d.sender =
 
 // New builds a daemon around an open store.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger, opts ...Option) *Daemon {
-	d := &Daemon{cfg: cfg, store: st, log: log, now: time.Now, fetcher: &calendar.Fetcher{}, sources: map[string]*sourceHealth{}}
+	d := &Daemon{cfg: cfg, store: st, log: log, now: time.Now, fetcher: &calendar.Fetcher{}, sources: map[string]*sourceHealth{},
+		retryWait: time.Second}
 	for _, o := range opts {
 		o(d)
 	}

@@ -89,8 +89,11 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 		log.Warn("skipped a broken calendar event", slog.String("uid", p.UID), slog.Any("error", p.Err))
 	}
 	res := detect.Detect(parsed, d.cfg)
-	// A calendar with broken events, or none at all, may be a partial export:
-	// it adds and updates but never makes interviews vanish.
+	// The one guard against a bad answer (store.Report.Complete): a calendar
+	// with broken events may be a partial export, and one with no events at
+	// all an empty answer from a broken server; either adds and updates but
+	// never makes interviews vanish. A calendar that holds events, none of
+	// them an interview any more, is complete: its last interview was deleted.
 	complete := len(parsed.Problems) == 0 && len(parsed.Events) > 0
 	changes, err := d.store.Apply(ctx, store.Report{
 		Source: "calendar:" + cal.Name, Complete: complete,
@@ -125,15 +128,22 @@ func (d *Daemon) parseOptions(now time.Time) calendar.Options {
 // handleMessage takes the invitations out of one new message. A broken
 // invitation is logged and skipped; the message still counts as read.
 func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
+	log := d.log.With(slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)))
 	if d.isSentFolder(m.Folder) {
-		if err := d.handleSentNote(ctx, m); err != nil {
+		if err := d.retrying(ctx, log, "sent note", func() error { return d.handleSentNote(ctx, m) }); err != nil {
 			return err
 		}
-	} else if handled, err := d.handleReply(ctx, m); handled || err != nil {
-		return err
+	} else {
+		var handled bool
+		err := d.retrying(ctx, log, "reply", func() (err error) {
+			handled, err = d.handleReply(ctx, m)
+			return err
+		})
+		if handled || err != nil {
+			return err
+		}
 	}
 	now := d.now()
-	log := d.log.With(slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)))
 	var ivs []interview.Interview
 	var cancelled []interview.Key
 	for i, inv := range m.Invitations {
@@ -150,22 +160,11 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 		return nil
 	}
 	report := store.Report{Source: "imap:" + m.Folder, Interviews: interview.Latest(ivs), Cancelled: cancelled}
-	// The watcher counts a message as read whatever the handler returns, so
-	// a passing store failure (a long lock by another process) is retried
-	// here before the invitation is given up with an error in the log.
 	var changes []store.Change
-	var err error
-	for attempt, wait := 1, time.Second; ; attempt, wait = attempt+1, 2*wait {
+	err := d.retrying(ctx, log, "invitation", func() (err error) {
 		changes, err = d.store.Apply(ctx, report, now, scheduler.Planner(d.cfg))
-		if err == nil || attempt == 3 || ctx.Err() != nil {
-			break
-		}
-		log.Warn("store invitation failed; retrying", slog.Any("error", err), slog.Duration("in", wait))
-		select {
-		case <-ctx.Done():
-		case <-time.After(wait):
-		}
-	}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store invitation: %w", err)
 	}

@@ -252,3 +252,23 @@ func TestSuperviseRestartsFailingComponent(t *testing.T) {
 		t.Errorf("the panic was not logged:\n%s", h.logs.String())
 	}
 }
+
+// The last interview of a calendar that still has other events is deleted:
+// it vanishes, and its reminders are cancelled.
+func TestRefreshLastInterviewDeletedVanishes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "work.ics")
+	writeFile(t, path, vcalendar(event("a@x", "Interview with Jane Doe at Acme Corp", "10"), event("c@x", "Dentist", "16")))
+	h := newHarness(t, path)
+	h.refresh(t)
+	writeFile(t, path, vcalendar(event("c@x", "Dentist", "16")))
+	h.refresh(t)
+	a := h.interviews(t)["a@x"]
+	if a.Status != interview.Cancelled {
+		t.Errorf("deleted interview is %s, want cancelled", a.Status)
+	}
+	for _, r := range a.Reminders {
+		if r.State != "cancelled" {
+			t.Errorf("%s reminder %s, want cancelled", r.Kind, r.State)
+		}
+	}
+}

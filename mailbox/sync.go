@@ -47,7 +47,15 @@ func (w *Watcher) syncFolder(ctx context.Context, s *session, folder string) err
 	if fresh {
 		st = FolderState{UIDValidity: validity}
 	}
-	cutoff := w.now().Add(-w.cfg.Backfill)
+	// Only a fresh sync (the first, or after a UIDVALIDITY change) is bounded
+	// by the backfill window. An incremental one hands on everything above
+	// the last UID, however old: after an outage longer than the window, the
+	// replies and invitations that came meanwhile are still read (and with
+	// backfill = "0d" nothing would be read at all).
+	var cutoff time.Time
+	if fresh {
+		cutoff = w.now().Add(-w.cfg.Backfill)
+	}
 
 	var crit imap.SearchCriteria
 	if fresh {

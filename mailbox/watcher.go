@@ -186,11 +186,32 @@ func New(cfg *config.IMAP, st StateStore, h Handler, log *slog.Logger, opts ...O
 // retried slowly. Run returns nil once ctx is done.
 func (w *Watcher) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	wg.Go(func() { w.runAux(ctx) })
+	wg.Go(func() { w.runAuxGuarded(ctx) })
 	w.runInbox(ctx)
 	wg.Wait()
 	w.closeAux()
 	return nil
+}
+
+// runAuxGuarded runs the second connection's loop and restarts it after a
+// panic (a hostile server's answer tripping the client): it runs on a
+// goroutine of its own, where a panic would otherwise end the whole daemon.
+// The Inbox loop runs on Run's goroutine, under the daemon's supervisor.
+func (w *Watcher) runAuxGuarded(ctx context.Context) {
+	for {
+		p := func() (p any) {
+			defer func() { p = recover() }()
+			w.runAux(ctx)
+			return nil
+		}()
+		if p == nil {
+			return
+		}
+		w.log.Error("imap second connection failed; restarting it", slog.Any("panic", p))
+		if !sleep(ctx, w.maxBackoff) {
+			return
+		}
+	}
 }
 
 func (w *Watcher) runInbox(ctx context.Context) {

@@ -64,10 +64,15 @@ func TestWatcherBackfillWindow(t *testing.T) {
 		t.Errorf("handled %q; want %q", got, want)
 	}
 
-	// After the first run only UIDs above the last one count, whatever their date.
+	// After the first run only UIDs above the last one count, whatever their
+	// date: one that arrives with an INTERNALDATE older than the window (a
+	// server that keeps the sender's date, or an outage longer than the
+	// window) is still handed on.
 	id := newID("new-after-first-run")
 	s.Append("INBOX", testMessage(id, "new"), fixedNow)
-	rec.waitIDs(t, len(want), 5*time.Second, id)
+	old := newID("old-date-after-first-run")
+	s.Append("INBOX", testMessage(old, "old date"), fixedNow.Add(-90*24*time.Hour))
+	rec.waitIDs(t, len(want), 5*time.Second, id, old)
 }
 
 func TestWatcherBrokenMessageDoesNotBlock(t *testing.T) {

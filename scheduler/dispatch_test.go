@@ -2,8 +2,10 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -343,6 +345,42 @@ func TestDispatchSnoozeAfterLastNudge(t *testing.T) {
 	tick(t, d, until.Add(24*time.Hour))
 	if r := s.reminder(t, id, interview.ThankYou); r.State != store.StateExpired || r.Snoozed {
 		t.Errorf("after the extra nudge went unanswered: state %s, snoozed %v; want expired", r.State, r.Snoozed)
+	}
+}
+
+// A server that filed the message and then answered 451 (or a connection
+// lost after the message went out): the retry finds it in the mailbox by its
+// Message-ID and does not send it a second time.
+func TestDispatchRetryFindsEarlierAttempt(t *testing.T) {
+	var failed atomic.Bool
+	s := newSetup(t, true, "", func(s *setup) mailtest.SMTPOption {
+		return mailtest.SMTPDeliverTo(func(raw []byte) error {
+			if err := s.imap.Deliver(raw); err != nil {
+				return err
+			}
+			if failed.CompareAndSwap(false, true) {
+				return errors.New("filed, then lost the answer")
+			}
+			return nil
+		})
+	})
+	d := s.dispatcher(t, newFakeClock(t0))
+	id := s.addInterview(t, "iv", "Acme", t0.Add(-time.Hour), t0, time.Time{})
+	next := tick(t, d, t0)
+	r := s.reminder(t, id, interview.ThankYou)
+	if r.State != store.StatePending || r.Attempts != 1 {
+		t.Fatalf("after the 451: state %s, attempts %d; want pending for a retry", r.State, r.Attempts)
+	}
+	tick(t, d, next)
+	r = s.reminder(t, id, interview.ThankYou)
+	if r.State != store.StateSent {
+		t.Fatalf("after the retry: state %s, want sent", r.State)
+	}
+	if n := s.imap.Count("INBOX"); n != 1 {
+		t.Errorf("%d copies in the owner's INBOX, want 1", n)
+	}
+	if !strings.Contains(s.logs.String(), "failed attempt arrived after all") {
+		t.Errorf("the retry did not look in the mailbox:\n%s", s.logs.String())
 	}
 }
 

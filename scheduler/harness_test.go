@@ -101,7 +101,10 @@ drafts = "Drafts"
 
 // newSetup starts an SMTP server (and an IMAP server when withIMAP), opens
 // a fresh store and loads a config for them; schedule goes under [schedule].
-func newSetup(t testing.TB, withIMAP bool, schedule string) *setup {
+// smtpTweak adds an SMTP server option once the setup's IMAP server exists.
+type smtpTweak func(s *setup) mailtest.SMTPOption
+
+func newSetup(t testing.TB, withIMAP bool, schedule string, tweaks ...smtpTweak) *setup {
 	t.Helper()
 	s := &setup{logs: &mailtest.LogBuffer{}}
 	var smtpOpts []mailtest.SMTPOption
@@ -110,6 +113,9 @@ func newSetup(t testing.TB, withIMAP bool, schedule string) *setup {
 		s.imap = mailtest.StartMemIMAP(t, imapUser, imapPassword, mailtest.IMAPFolders("INBOX", "Drafts"))
 		imapAddr = s.imap.Addr
 		smtpOpts = append(smtpOpts, mailtest.SMTPDeliverTo(s.imap.Deliver))
+	}
+	for _, tw := range tweaks {
+		smtpOpts = append(smtpOpts, tw(s))
 	}
 	s.smtp = mailtest.StartSMTP(t, smtpOpts...)
 	dir := t.TempDir()

@@ -57,21 +57,17 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 	}
 	a := store.Attempt{Reminder: w.r.ID, N: w.n, MessageID: id}
 
+	// A send interrupted by a crash is looked for in the owner's mailbox (the
+	// Message-ID is the same on every attempt) before it goes out again.
 	if w.inFlight && d.mailbox != nil {
-		found, err := d.mailbox.HasMessageID(ctx, d.inbox, id)
-		switch {
-		case err != nil:
-			log.Warn("could not look for an interrupted send in the mailbox; sending it again",
-				slog.Any("error", d.redact(err, w.r.Token)))
-		case found:
+		if d.inMailbox(ctx, id, w.r.Token, log) {
 			if err := d.store.SendDone(ctx, a, now, now.Add(d.cfg.Schedule.NagEvery)); err != nil && !changed(err) {
 				return err
 			}
 			log.Info("interrupted send found in the mailbox; not sent again")
 			return nil
-		default:
-			log.Info("interrupted send not in the mailbox; sending it again")
 		}
+		log.Info("interrupted send not in the mailbox; sending it again")
 	}
 
 	attempts, err := d.store.BeginSend(ctx, a, now.Add(d.backoff(w.r.Attempts+1)))
@@ -87,6 +83,15 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 	// even when asked to stop meanwhile.
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendGrace)
 	defer cancel()
+	// An earlier attempt that failed in a way that may have delivered it
+	// after all (the connection lost after the message went out, a server
+	// that filed it and then answered 4xx) is looked for in the owner's
+	// mailbox too before the message goes out again.
+	if !w.inFlight && w.r.Attempts > 0 && d.inMailbox(sctx, id, w.r.Token, log) {
+		log.Info("failed attempt arrived after all; not sent again")
+		return d.record(d.store.SendDone(sctx, a, now, now.Add(d.cfg.Schedule.NagEvery)))
+	}
+
 	email, err := d.compose(sctx, rec, w, id, now, log)
 	if err != nil {
 		// A message that cannot be composed will not compose on a retry.
@@ -118,6 +123,22 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 	return d.record(d.store.SendRetry(sctx, a, retry, text))
 }
 
+// inMailbox reports whether the message with Message-ID id is in the
+// owner's INBOX. Without a mailbox, or when the search fails, it says no:
+// the message is then sent (again), the one duplicate a crash may cost.
+func (d *Dispatcher) inMailbox(ctx context.Context, id, token string, log *slog.Logger) bool {
+	if d.mailbox == nil {
+		return false
+	}
+	found, err := d.mailbox.HasMessageID(ctx, d.inbox, id)
+	if err != nil {
+		log.Warn("could not look for an earlier attempt in the mailbox; sending it again",
+			slog.Any("error", d.redact(err, token)))
+		return false
+	}
+	return found
+}
+
 // record passes on a store error, except that someone else changing the
 // reminder meanwhile is not one.
 func (d *Dispatcher) record(err error) error {
@@ -142,7 +163,14 @@ func (d *Dispatcher) redact(err error, token string) error {
 // compose builds the email of send w.n with Message-ID id. Before the
 // thank-you email, its drafts are placed in the Drafts folder (when one is
 // configured), so that what the email says about them is true.
-func (d *Dispatcher) compose(ctx context.Context, rec store.InterviewRecord, w work, id string, now time.Time, log *slog.Logger) (mailer.Email, error) {
+func (d *Dispatcher) compose(ctx context.Context, rec store.InterviewRecord, w work, id string, now time.Time, log *slog.Logger) (e mailer.Email, err error) {
+	// A bug tripped by one interview's data must give up that reminder, not
+	// restart the dispatcher on the same row for ever, holding up the rest.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic while composing: %v", p)
+		}
+	}()
 	th := d.thread(rec, w, id)
 	switch {
 	case w.n > 0:

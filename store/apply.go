@@ -18,12 +18,15 @@ type Report struct {
 	// "calendar:" source can make an interview vanish.
 	Source string
 	// Complete is true when Interviews is the whole content of a calendar:
-	// what this source reported before and does not report now has vanished.
-	// Set it only after a fetch that succeeded and was read to the end; a
-	// failed or partial fetch is not a report at all, or a report with
-	// Complete false. As a guard against an empty answer from a broken
-	// server, a Complete report with no interviews and no cancellations
-	// vanishes nothing.
+	// what this source reported before and does not report now has vanished,
+	// even when it reports no interview at all (the last one was deleted).
+	// The caller decides, and is the one guard against a bad answer: set it
+	// only after a fetch that succeeded, was read to the end without a broken
+	// event, and held at least one event, interview or not. A failed or
+	// partial fetch, or an export with no events at all (an empty answer from
+	// a broken server), is not a report, or a report with Complete false:
+	// Apply cannot tell an empty answer from a calendar whose events are none
+	// of them interviews.
 	Complete   bool
 	Interviews []interview.Interview
 	// Cancelled are cancelled (METHOD:CANCEL without a version, for
@@ -47,18 +50,19 @@ type Change struct {
 
 // What Apply did with a key (Change.What).
 const (
-	ChangeNew          = "new"             // first seen; reminders planned
-	ChangeNewCancelled = "new-cancelled"   // first seen already cancelled; stored without reminders
-	ChangeUpdated      = "updated"         // a newer version; times unchanged, reminders untouched
-	ChangeRescheduled  = "rescheduled"     // a newer version with other times; pending reminders moved
-	ChangeCancelled    = "cancelled"       // cancelled; pending reminders cancelled
-	ChangeRevived      = "revived"         // cancelled before, scheduled again; reminders planned afresh
-	ChangeUnchanged    = "unchanged"       // the version already stored; source recorded
-	ChangeOlder        = "unchanged-older" // an older version; data kept, source recorded
-	ChangeVanished     = "vanished"        // gone from its calendar before it started: cancelled
-	ChangeVanishedKept = "vanished-kept"   // gone from this source, kept (started, another calendar lists it, or already cancelled)
-	ChangeUnknown      = "cancel-unknown"  // a cancellation of a key never stored; nothing done
-	ChangeInvalid      = "invalid"         // no UID, no start or end, end before start, unknown status: skipped
+	ChangeNew            = "new"              // first seen; reminders planned
+	ChangeNewCancelled   = "new-cancelled"    // first seen already cancelled; stored without reminders
+	ChangeUpdated        = "updated"          // a newer version; times unchanged, reminders untouched
+	ChangeRescheduled    = "rescheduled"      // a newer version with other times; pending reminders moved
+	ChangeCancelled      = "cancelled"        // cancelled; pending reminders cancelled
+	ChangeCancelAfterEnd = "cancel-after-end" // a cancellation after the interview ended; nothing changed, source recorded
+	ChangeRevived        = "revived"          // cancelled before, scheduled again; reminders planned afresh
+	ChangeUnchanged      = "unchanged"        // the version already stored; source recorded
+	ChangeOlder          = "unchanged-older"  // an older version; data kept, source recorded
+	ChangeVanished       = "vanished"         // gone from its calendar before it started: cancelled
+	ChangeVanishedKept   = "vanished-kept"    // gone from this source, kept (started, another calendar lists it, or already cancelled)
+	ChangeUnknown        = "cancel-unknown"   // a cancellation of a key never stored; nothing done
+	ChangeInvalid        = "invalid"          // no UID, no start or end, end before start, unknown status: skipped
 )
 
 // calendarPrefix starts the Source of a calendar, the owner's truth: only
@@ -78,13 +82,18 @@ const calendarPrefix = "calendar:"
 // dispatcher sends a missed reminder once); those that left pending are never
 // touched, so a reminder already sent is never sent again because of a merge.
 // A cancellation (newer version with Status cancelled, or Report.Cancelled)
-// cancels the pending reminders. A Complete calendar report that no longer
-// lists an interview that has not started cancels it unless another calendar
-// still lists it; an invitation alone does not keep it alive. A cancelled
-// interview comes back with a newer scheduled version, or, when it was
-// cancelled by vanishing, as soon as a calendar lists it again.
+// cancels the pending reminders, but only before the interview ends: a
+// cancellation of one whose stored end is at or before now (the clean-up a
+// recruiting tool sends after the fact) changes neither the data nor the
+// status, only records the source, and its follow-ups go out
+// (ChangeCancelAfterEnd). A Complete calendar report that no longer lists an
+// interview that has not started cancels it unless another calendar still
+// lists it; an invitation alone does not keep it alive. A cancelled interview
+// comes back with a newer scheduled version, or, when it was cancelled by
+// vanishing, as soon as a calendar lists it again; see replan for what
+// happens to its reminders.
 //
-// now stamps the rows and decides what has started. A bad interview (see
+// now stamps the rows and decides what has started and ended. A bad interview (see
 // ChangeInvalid) is skipped and does not vanish; an error rolls back the
 // whole report.
 func (s *Store) Apply(ctx context.Context, r Report, now time.Time, plan Planner) ([]Change, error) {
@@ -158,7 +167,7 @@ func (m *merger) apply(r Report) ([]Change, error) {
 		}
 		changes = append(changes, Change{k, what})
 	}
-	if r.Complete && len(reported) > 0 {
+	if r.Complete {
 		vanished, err := m.vanish(reported)
 		if err != nil {
 			return nil, err
@@ -234,6 +243,10 @@ func (m *merger) merge(iv interview.Interview) (string, error) {
 			return ChangeUnchanged, nil
 		}
 		return ChangeOlder, nil
+	}
+
+	if newer && iv.Status == interview.Cancelled && old.Status == interview.Scheduled && m.ended(old) {
+		return ChangeCancelAfterEnd, nil
 	}
 
 	data := old.Interview
@@ -397,7 +410,16 @@ func (m *merger) cancel(k interview.Key) (string, error) {
 	if old.Status == interview.Cancelled {
 		return ChangeUnchanged, nil
 	}
+	if m.ended(old) {
+		return ChangeCancelAfterEnd, nil
+	}
 	return ChangeCancelled, m.setCancelled(old.ID, CancelledByEvent)
+}
+
+// ended reports whether a stored interview has ended: too late for a
+// cancellation, which may only come before the end.
+func (m *merger) ended(rec InterviewRecord) bool {
+	return !rec.End.After(m.now)
 }
 
 func (m *merger) setCancelled(id int64, reason string) error {

@@ -358,7 +358,7 @@ func TestApplyCancel(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s, _ := openTest(t)
 			now := day(0, 9)
-			iv := newInterview("a", 0, day(0, 8)) // ended before now
+			iv := newInterview("a", 0, day(0, 10)) // cancelled while it runs: before its end
 			apply(t, s, Report{Source: "calendar:work", Interviews: []interview.Interview{iv}}, now)
 			setState(t, s, find(t, s, "a"), interview.ThankYou, StateSent)
 

@@ -17,9 +17,12 @@ func newToken() string {
 
 // replan gives a scheduled interview the reminders the planner asks for:
 // a missing kind is created pending; a pending one takes the new due time; a
-// cancelled one (never sent) becomes pending afresh with a new token; one that
-// has left pending otherwise is not touched. A pending reminder of a kind the
-// planner no longer asks for is cancelled.
+// cancelled one that never went out (no sent_at, no nudge) becomes pending
+// afresh, keeping its token, so that a reply to an email whose send was cut
+// off by the cancellation still finds it; one that has left pending otherwise
+// is not touched. A cancelled reminder that went out stays cancelled when its
+// interview comes back: it is never sent twice, and its token still names it.
+// A pending reminder of a kind the planner no longer asks for is cancelled.
 func (m *merger) replan(id int64, iv interview.Interview) error {
 	var planned []interview.Reminder
 	if m.plan != nil {
@@ -41,9 +44,11 @@ func (m *merger) replan(id int64, iv interview.Interview) error {
 	type stored struct {
 		id    int64
 		state string
+		went  bool // the reminder email or a nudge went out
 	}
 	have := make(map[interview.ReminderKind]stored)
-	rows, err := m.tx.QueryContext(m.ctx, "SELECT id, kind, state FROM reminders WHERE interview_id = ?", id)
+	rows, err := m.tx.QueryContext(m.ctx, `SELECT id, kind, state, sent_at IS NOT NULL OR nags_sent > 0
+		FROM reminders WHERE interview_id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("query reminders of %d: %w", id, err)
 	}
@@ -52,7 +57,7 @@ func (m *merger) replan(id int64, iv interview.Interview) error {
 			r    stored
 			kind string
 		)
-		if err := rows.Scan(&r.id, &kind, &r.state); err != nil {
+		if err := rows.Scan(&r.id, &kind, &r.state, &r.went); err != nil {
 			return joinClose(fmt.Errorf("read reminder of %d: %w", id, err), rows)
 		}
 		have[interview.ReminderKind(kind)] = r
@@ -74,11 +79,11 @@ func (m *merger) replan(id int64, iv interview.Interview) error {
 		case r.state == StatePending:
 			_, err = m.tx.ExecContext(m.ctx, `UPDATE reminders SET due = ?, next_attempt = NULL WHERE id = ?`,
 				due, r.id)
-		case r.state == StateCancelled:
+		case r.state == StateCancelled && !r.went:
 			_, err = m.tx.ExecContext(m.ctx, `UPDATE reminders SET state = ?, due = ?, attempts = 0,
-				next_attempt = NULL, last_error = '', message_id = '', token = ?, nags_sent = 0,
-				sent_at = NULL, resolved_at = NULL, outcome = '' WHERE id = ?`,
-				StatePending, due, newToken(), r.id)
+				next_attempt = NULL, last_error = '', message_id = '', snoozed = 0, resolved_at = NULL,
+				outcome = '' WHERE id = ? AND state = ? AND sent_at IS NULL AND nags_sent = 0`,
+				StatePending, due, r.id, StateCancelled)
 		}
 		if err != nil {
 			return fmt.Errorf("plan %s reminder of %d: %w", p.Kind, id, err)

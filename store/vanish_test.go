@@ -72,7 +72,7 @@ func TestApplyFailedFetchCancelsNothing(t *testing.T) {
 	reports := []Report{
 		{Source: "calendar:work", Complete: false},                                           // fetch failed
 		{Source: "calendar:work", Complete: false, Interviews: []interview.Interview{y}},     // read partly
-		{Source: "calendar:work", Complete: true},                                            // an empty answer
+		{Source: "calendar:work", Complete: false},                                           // an empty answer: the caller never calls it complete
 		{Source: "imap:INBOX", Complete: true, Interviews: []interview.Interview{y}},         // not a calendar
 		{Source: "calendar:home", Complete: true, Interviews: []interview.Interview{y}},      // another calendar
 		{Source: "calendar:work", Complete: true, Interviews: []interview.Interview{x, y}},   // back to normal
@@ -101,7 +101,7 @@ func TestApplyFailedFetchCancelsNothing(t *testing.T) {
 func TestApplyRevive(t *testing.T) {
 	s, _ := openTest(t)
 	now := day(0, 9)
-	iv := newInterview("a", 1, day(0, 7))
+	iv := newInterview("a", 1, day(0, 10)) // not ended: it can be cancelled
 	apply(t, s, Report{Source: "imap:INBOX", Interviews: []interview.Interview{iv}}, now)
 	setState(t, s, find(t, s, "a"), interview.ThankYou, StateSent)
 	oldCall := reminder(t, find(t, s, "a"), interview.FollowUpCall)
@@ -128,8 +128,8 @@ func TestApplyRevive(t *testing.T) {
 	if call.State != StatePending || !call.Due.Equal(day(4, 11)) || !call.ResolvedAt.IsZero() {
 		t.Errorf("call %+v, want pending due %v", call, day(4, 11))
 	}
-	if call.Token == oldCall.Token {
-		t.Errorf("the revived reminder kept its old token")
+	if call.Token != oldCall.Token || call.ID != oldCall.ID {
+		t.Errorf("the revived reminder is %d %q, want %d with its token %q kept", call.ID, call.Token, oldCall.ID, oldCall.Token)
 	}
 }
 
