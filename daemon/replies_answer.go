@@ -140,7 +140,7 @@ func (a *answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res sto
 		}
 	}
 	changed := fmt.Sprintf("Noticed your note to %s in your Sent folder: the thank-you note for %s is marked sent.",
-		joinAnd(names), target(res.After))
+		mailer.JoinAnd(names), target(res.After))
 	subject := "Thank-you note noticed: " + target(res.After)
 	th := mailer.Thread{From: a.from, MessageID: answerID(ty.Token, store.AnswerAck, a.key, a.domain)}
 	if ty.MessageID != "" {
@@ -436,7 +436,7 @@ func target(iv store.InterviewRecord) string {
 	for _, p := range iv.Interviewers {
 		names = append(names, personName(p))
 	}
-	who := joinAnd(names)
+	who := mailer.JoinAnd(names)
 	company := oneLine(iv.Company)
 	switch {
 	case who != "" && company != "":
@@ -469,16 +469,6 @@ func personName(p interview.Interviewer) string {
 // oneLine keeps outside text on one line (the mailer sanitizes again).
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-func joinAnd(list []string) string {
-	switch len(list) {
-	case 0:
-		return ""
-	case 1:
-		return list[0]
-	}
-	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
 }
 
 func upperFirst(s string) string {

@@ -142,7 +142,7 @@ func others(iv interview.Interview, list []interview.Interview, loc *time.Locati
 			Company:  company,
 			Position: line(o.Position, maxNameRunes),
 			When:     shortDate(o.Start, loc),
-			Who:      joinAnd(who),
+			Who:      JoinAnd(who),
 		})
 		if len(out) == maxItems {
 			break

@@ -66,7 +66,7 @@ func Nudge(in NudgeInput) (Email, error) {
 		Tone:    nudgeTone(in.N, in.Limit),
 		N:       in.N,
 		Limit:   max(in.Limit, in.N),
-		Who:     joinAnd(names(ps)),
+		Who:     JoinAnd(names(ps)),
 		AskFor:  ps[0].AskFor,
 		Company: line(iv.Company, maxNameRunes),
 		Footer:  newFooter(in.Now, loc),

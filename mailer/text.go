@@ -102,8 +102,8 @@ func sentence(s string) string {
 	return s + "."
 }
 
-// joinAnd joins a list as English prose: "a", "a and b", "a, b and c".
-func joinAnd(list []string) string {
+// JoinAnd joins a list as English prose: "a", "a and b", "a, b and c".
+func JoinAnd(list []string) string {
 	switch len(list) {
 	case 0:
 		return ""

@@ -81,7 +81,7 @@ func ThankYou(in ThankYouInput) (Email, error) {
 	loc := ownerZone(in.Owner)
 	ps := people(iv)
 	v := thankYouView{
-		Who:          joinAnd(names(ps)),
+		Who:          JoinAnd(names(ps)),
 		Company:      line(iv.Company, maxNameRunes),
 		Role:         role(iv),
 		When:         longDate(iv.Start, loc) + ", " + timeSpan(iv.Start, iv.End, loc),
@@ -139,7 +139,7 @@ func thankYouDrafts(in ThankYouInput) ([]draftView, error) {
 		Company:    line(iv.Company, maxNameRunes),
 		Role:       role(iv),
 		Day:        shortDate(iv.Start, loc),
-		Strengths:  joinAnd(cleanList(o.Attributes, 2)),
+		Strengths:  JoinAnd(cleanList(o.Attributes, 2)),
 		OwnerName:  line(o.Name, maxNameRunes),
 		OwnerEmail: headerText(o.Email, 320),
 		OwnerPhone: line(o.Phone, 50),
@@ -202,7 +202,7 @@ func role(iv interview.Interview) string {
 
 // target names who and where for a subject: "Jane Doe at Acme Corp".
 func target(iv interview.Interview, ps []person) string {
-	who := joinAnd(names(ps))
+	who := JoinAnd(names(ps))
 	if c := line(iv.Company, maxNameRunes); c != "" {
 		return who + " at " + c
 	}
