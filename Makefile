@@ -24,7 +24,12 @@ build:
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test ./calendar -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$(FUZZTIME)
+	$(GO) test ./calendar -run='^$$' -fuzz='^FuzzDecodeEvent$$' -fuzztime=$(FUZZTIME)
 	$(GO) test ./detect -run='^$$' -fuzz='^FuzzDetect$$' -fuzztime=$(FUZZTIME)
+	$(GO) test ./mailbox -run='^$$' -fuzz='^FuzzExtractInvitations$$' -fuzztime=$(FUZZTIME)
+	$(GO) test ./replies -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=$(FUZZTIME)
+	$(GO) test ./replies -run='^$$' -fuzz='^FuzzParseCommand$$' -fuzztime=$(FUZZTIME)
+	$(GO) test ./explain -run='^$$' -fuzz='^FuzzExplain$$' -fuzztime=$(FUZZTIME)
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)

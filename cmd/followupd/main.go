@@ -37,6 +37,7 @@ func commands() []command {
 		{"snooze", "[--config FILE] [--kind K] ID LENGTH", "put an interview's follow-up off: 3h, 2d, 1bd", runSnooze},
 		{"cancel", "[--config FILE] ID", "cancel an interview and its open follow-ups", runCancel},
 		{"check", "[--config FILE]", "validate the configuration", runCheck},
+		{"demo", "[--log-level L]", "show the whole lifecycle on built-in mail servers", runDemo},
 		{"version", "", "print the version", runVersion},
 	}
 }
