@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/followupd/followupd/calendar"
@@ -100,20 +101,45 @@ func (e Explainer) File(path string) (r Report) {
 	return r
 }
 
+// readFile reads a regular file of at most MaxFileSize bytes. It opens
+// without blocking, so that a FIFO (or a device) named by mistake is an
+// error, not a hang.
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is %s, not a file", path, kindOf(info.Mode()))
+	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, err // *PathError: it names the file
 	}
 	if len(data) > MaxFileSize {
 		return nil, fmt.Errorf("%s is larger than %d MiB", path, MaxFileSize>>20)
 	}
 	return data, nil
+}
+
+// kindOf names what a path that is not a regular file is.
+func kindOf(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	}
+	return "something other than a regular file"
 }
 
 // IsCalendar reports whether data is an iCalendar object rather than a

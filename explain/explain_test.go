@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -184,7 +185,11 @@ func TestUnreadable(t *testing.T) {
 	os.WriteFile(garbage, []byte{0, 1, 2, 0xff, '\n', ':', 0}, 0o600)
 	truncated := filepath.Join(dir, "truncated.ics")
 	os.WriteFile(truncated, []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\n"), 0o600)
-	for _, p := range []string{filepath.Join(dir, "missing.ics"), garbage, dir} {
+	fifo := filepath.Join(dir, "fifo.ics")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(dir, "missing.ics"), garbage, dir, fifo} { // a FIFO must not hang
 		r := Explainer{Config: ownerConfig(t), Now: testNow}.File(p)
 		if r.Error == "" {
 			t.Errorf("%s: no error in %+v", filepath.Base(p), r)

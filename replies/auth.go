@@ -18,8 +18,12 @@ import (
 // OpenDMARC and an SPF policy daemon each add their own), up to the next
 // Received header or a header from another authserv-id. Everything further
 // down may have been written by the sender. Refused is a message for which
-// that verdict says dmarc=fail, or has a dkim or spf fail and no dkim or spf
-// pass for the From domain.
+// that verdict says dmarc=fail, or has a dkim or spf fail that no pass for
+// the From domain (dmarc, or an aligned dkim or spf) cancels. A pass cancels
+// the fails of its own header, and a pass in the topmost header (certainly
+// the server's) those of every header: the sender may have written a header
+// with the server's authserv-id right below the server's own, and its pass
+// must not outweigh the server's fail.
 func Authorize(h mail.Header, r Rules) (ok bool, reason string) {
 	if r.Owner.Email == "" {
 		return false, "no owner address is configured"
@@ -31,8 +35,8 @@ func Authorize(h mail.Header, r Rules) (ok bool, reason string) {
 	if !r.Owner.IsOwner(from) {
 		return false, fmt.Sprintf("sender %s is not the owner", from)
 	}
-	id, results := ownServerResults(h, r.AuthservID)
-	if why := authFailure(results, domainOf(from)); why != "" {
+	id, headers := ownServerResults(h, r.AuthservID)
+	if why := authFailure(headers, domainOf(from)); why != "" {
 		who := "the receiving server"
 		if id != "" {
 			who = id
@@ -42,9 +46,10 @@ func Authorize(h mail.Header, r Rules) (ok bool, reason string) {
 	return true, ""
 }
 
-// ownServerResults picks the results written by the owner's own server (see
-// Authorize) and the authserv-id they carry.
-func ownServerResults(h mail.Header, authservID string) (id string, results []authResult) {
+// ownServerResults picks the headers written by the owner's own server (see
+// Authorize), topmost first, each as its list of results, and the
+// authserv-id they carry.
+func ownServerResults(h mail.Header, authservID string) (id string, headers [][]authResult) {
 	want := strings.ToLower(strings.TrimSpace(authservID))
 	started := false
 	fields := h.Fields()
@@ -52,7 +57,7 @@ func ownServerResults(h mail.Header, authservID string) (id string, results []au
 		switch strings.ToLower(fields.Key()) {
 		case "received":
 			if started {
-				return id, results
+				return id, headers
 			}
 		case "authentication-results":
 			ar := parseAuthResults(fields.Value())
@@ -62,39 +67,50 @@ func ownServerResults(h mail.Header, authservID string) (id string, results []au
 			case !started:
 				started, id = true, ar.servID
 			case ar.servID != id:
-				return id, results
+				return id, headers
 			}
-			results = append(results, ar.results...)
+			headers = append(headers, ar.results)
 		}
 	}
-	return id, results
+	return id, headers
 }
 
-// authFailure says what failed, or "" when nothing did.
-func authFailure(results []authResult, fromDomain string) string {
-	var failed []string
-	pass := false
-	for _, res := range results {
-		switch res.method {
-		case "dmarc":
-			if res.result == "fail" {
+// authFailure says what failed, or "" when nothing did. headers are the
+// owner's server's headers, topmost first.
+func authFailure(headers [][]authResult, fromDomain string) string {
+	topPass := len(headers) > 0 && hasPass(headers[0], fromDomain)
+	for _, results := range headers {
+		var failed []string
+		for _, res := range results {
+			switch {
+			case res.method == "dmarc" && res.result == "fail":
 				return "dmarc=fail"
-			}
-		case "dkim", "spf":
-			switch res.result {
-			case "fail", "hardfail":
+			case (res.method == "dkim" || res.method == "spf") && (res.result == "fail" || res.result == "hardfail"):
 				failed = append(failed, res.method+"="+res.result)
-			case "pass":
-				if d := res.domain(); d == "" || aligned(d, fromDomain) {
-					pass = true
-				}
+			}
+		}
+		if len(failed) > 0 && !topPass && !hasPass(results, fromDomain) {
+			return strings.Join(failed, ", ") + " and no dkim or spf pass for " + fromDomain
+		}
+	}
+	return ""
+}
+
+// hasPass reports whether results vouch for fromDomain: dmarc=pass, or a
+// dkim or spf pass for it (or for no named domain).
+func hasPass(results []authResult, fromDomain string) bool {
+	for _, res := range results {
+		switch {
+		case res.result != "pass":
+		case res.method == "dmarc":
+			return true
+		case res.method == "dkim" || res.method == "spf":
+			if d := res.domain(); d == "" || aligned(d, fromDomain) {
+				return true
 			}
 		}
 	}
-	if len(failed) > 0 && !pass {
-		return strings.Join(failed, ", ") + " and no dkim or spf pass for " + fromDomain
-	}
-	return ""
+	return false
 }
 
 // domain is the identity a dkim or spf result vouches for, lower-cased, ""

@@ -250,6 +250,11 @@ func snoozeUntilDate(args []string, date time.Time, r Rules) (time.Time, string)
 	if !until.After(date) {
 		return time.Time{}, fmt.Sprintf("%s %s is already past", d, clock)
 	}
+	// As far as the relative forms reach, and no further: a date years
+	// away is a typo, and one past 9999 cannot even be written as RFC 3339.
+	if until.After(date.AddDate(0, 0, maxSnoozeDays)) {
+		return time.Time{}, fmt.Sprintf("snooze until at most %d days ahead", maxSnoozeDays)
+	}
 	return until, ""
 }
 

@@ -77,6 +77,7 @@ func TestParseCommand(t *testing.T) {
 		{name: "snooze until date, trailing words", text: "snooze until 2026-12-03 please", command: Snooze, until: "2026-12-03T14:00:00Z"},
 		{name: "snooze until tomorrow", text: "snooze until tomorrow", command: Snooze, until: "2026-12-02T14:00:00Z"},
 		{name: "snooze until a bad time", text: "snooze until 2026-12-03 25:00", command: Unknown, hint: "not a time of day"},
+		{name: "snooze until years away", text: "snooze until 9999-12-31 23:59", command: Unknown, hint: "at most 365 days"},
 		{name: "snooze until a bad date", text: "snooze until 2026-02-30", command: Unknown, hint: "snooze takes"},
 		{name: "snooze until the past", text: "snooze until 2026-12-01", command: Unknown, hint: "already past"},
 		{name: "snooze alone", text: "snooze", command: Unknown, hint: "snooze takes"},
