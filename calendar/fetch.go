@@ -170,3 +170,10 @@ func withoutURL(err error) error {
 	}
 	return err
 }
+
+// ReadOptions are the options the daemon (and `followupd explain`) read a
+// calendar with at now: floating times in the owner's zone, and recurring
+// series expanded from the backfill window back to a year ahead.
+func ReadOptions(cfg *config.Config, now time.Time) Options {
+	return Options{Location: cfg.Owner.Location, From: now.Add(-cfg.Backfill()), Until: now.Add(366 * 24 * time.Hour)}
+}

@@ -127,6 +127,13 @@ type SMTP struct {
 	From string
 }
 
+// defaultBackfill is [imap] backfill when the file does not set it.
+const defaultBackfill = "30d"
+
+// Backfill is how far back the daemon looks: [imap] backfill, or its
+// default (30 days) when there is no [imap] or it does not validate.
+func (c *Config) Backfill() time.Duration { return c.backfill }
+
 // HasIMAP reports whether the file has an [imap] section.
 func (c *Config) HasIMAP() bool { return c.imap != nil }
 
@@ -147,7 +154,7 @@ func (c *Config) IMAP() (*IMAP, error) {
 	if m.Inbox == "" {
 		m.Inbox = "INBOX"
 	}
-	if m.Backfill, err = ParseDuration(orEmpty(r.Backfill, "30d")); err != nil {
+	if m.Backfill, err = ParseDuration(orEmpty(r.Backfill, defaultBackfill)); err != nil {
 		return nil, fmt.Errorf("imap.backfill: %w", err)
 	}
 	if m.Poll, err = ParseDuration(orEmpty(r.Poll, "2m")); err != nil {

@@ -32,9 +32,12 @@ type Config struct {
 	Calendars []Calendar
 	Replies   Replies
 
-	imap  *rawIMAP
-	smtp  *rawSMTP
-	store rawStore
+	imap *rawIMAP
+	smtp *rawSMTP
+	// backfill is [imap] backfill when it reads, else the default: how far
+	// back calendars and mail are read (see Backfill).
+	backfill time.Duration
+	store    rawStore
 	// inlineSecretsOK is false when the file is readable by group or others;
 	// an inline password is then refused (see checkSecret).
 	inlineSecretsOK bool

@@ -268,3 +268,16 @@ func TestLocate(t *testing.T) {
 		t.Errorf("$FOLLOWUPD_CONFIG not preferred: %q", p)
 	}
 }
+
+func TestBackfill(t *testing.T) {
+	if got := Default().Backfill(); got != 30*24*time.Hour {
+		t.Errorf("default backfill = %s, want 30 days", got)
+	}
+	c, err := Load(writeConfig(t, "[imap]\nhost = \"h\"\nbackfill = \"7d\"\n", 0o600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Backfill(); got != 7*24*time.Hour {
+		t.Errorf("backfill = %s, want 7 days", got)
+	}
+}

@@ -154,6 +154,15 @@ func fromRaw(raw rawConfig, path string) (*Config, error) {
 		c.Calendars = append(c.Calendars, cal)
 	}
 
+	// How far back to look; [imap] itself is validated only by commands
+	// that use it (Config.IMAP), so a bad value falls back to the default.
+	c.backfill, _ = ParseDuration(defaultBackfill)
+	if raw.IMAP != nil && raw.IMAP.Backfill != "" {
+		if b, err := ParseDuration(raw.IMAP.Backfill); err == nil {
+			c.backfill = b
+		}
+	}
+
 	// [replies]
 	c.Replies = Replies{AuthservID: strings.TrimSpace(raw.Replies.AuthservID), Acknowledge: true}
 	if raw.Replies.Acknowledge != nil {

@@ -81,7 +81,7 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 	if got.Unchanged {
 		return d.store.SaveCalendarState(ctx, cal.Name, next)
 	}
-	parsed, err := calendar.Parse(got.Data, d.parseOptions(now))
+	parsed, err := calendar.Parse(got.Data, calendar.ReadOptions(d.cfg, now))
 	if err != nil {
 		return fmt.Errorf("parse calendar: %w", err)
 	}
@@ -116,15 +116,6 @@ func (d *Daemon) saveCalendarError(ctx context.Context, name string, failure err
 	return d.store.SaveCalendarState(ctx, name, st)
 }
 
-// parseOptions bound recurring series to the window the daemon cares about.
-func (d *Daemon) parseOptions(now time.Time) calendar.Options {
-	back := 30 * 24 * time.Hour
-	if im, err := d.cfg.IMAP(); err == nil {
-		back = im.Backfill
-	}
-	return calendar.Options{Location: d.cfg.Owner.Location, From: now.Add(-back), Until: now.Add(366 * 24 * time.Hour)}
-}
-
 // handleMessage takes the invitations out of one new message. A broken
 // invitation is logged and skipped; the message still counts as read.
 func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
@@ -147,7 +138,7 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 	var ivs []interview.Interview
 	var cancelled []interview.Key
 	for i, inv := range m.Invitations {
-		parsed, err := calendar.Parse(inv, d.parseOptions(now))
+		parsed, err := calendar.Parse(inv, calendar.ReadOptions(d.cfg, now))
 		if err != nil {
 			log.Warn("skipped an unreadable invitation", slog.Int("part", i), slog.Any("error", err))
 			continue

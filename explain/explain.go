@@ -160,7 +160,7 @@ func (e Explainer) explain(r *Report, data []byte) error {
 
 // calendar adds what one iCalendar object holds to r.
 func (e Explainer) calendar(r *Report, data []byte) error {
-	cal, err := calendar.Parse(data, e.ParseOptions())
+	cal, err := calendar.Parse(data, calendar.ReadOptions(e.Config, e.Now))
 	if err != nil {
 		return err
 	}
@@ -175,16 +175,6 @@ func (e Explainer) calendar(r *Report, data []byte) error {
 		r.Skipped = append(r.Skipped, Skipped{UID: s.UID, Summary: s.Summary, Reason: s.Reason})
 	}
 	return nil
-}
-
-// ParseOptions are the calendar options the daemon uses at e.Now: recurring
-// series are expanded from a backfill window ago to a year ahead.
-func (e Explainer) ParseOptions() calendar.Options {
-	return calendar.Options{
-		Location: e.Config.Owner.Location,
-		From:     e.Now.Add(-30 * 24 * time.Hour),
-		Until:    e.Now.Add(366 * 24 * time.Hour),
-	}
 }
 
 func problemText(p calendar.Problem) string {

@@ -24,7 +24,7 @@ func (e Explainer) message(r *Report, data []byte) error {
 	var ivs []interview.Interview
 	skipped := map[string]bool{}
 	for i, inv := range m.Invitations {
-		cal, err := calendar.Parse(inv, e.ParseOptions())
+		cal, err := calendar.Parse(inv, calendar.ReadOptions(e.Config, e.Now))
 		if err != nil {
 			r.Problems = append(r.Problems, fmt.Sprintf("invitation part %d: %v", i+1, err))
 			continue

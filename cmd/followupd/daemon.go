@@ -28,20 +28,26 @@ func newLogger(w io.Writer, level string, asJSON bool) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
 
-// openStore opens the database the configuration names.
-func openStore(ctx context.Context, e *env, cfg *config.Config) (*store.Store, string, error) {
+// withStore opens the database the configuration names, runs f with it
+// and its path, and closes it; an error closing it is reported when f
+// succeeded.
+func withStore(ctx context.Context, e *env, cfg *config.Config, f func(st *store.Store, path string) error) error {
 	path, err := cfg.StorePath(e.getenv)
 	if err != nil {
-		return nil, "", err
+		return err
 	}
 	st, err := store.Open(ctx, path)
 	if err != nil {
-		return nil, path, fmt.Errorf("open store: %w", err)
+		return fmt.Errorf("open store: %w", err)
 	}
-	return st, path, nil
+	err = f(st, path)
+	if cerr := st.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("close store: %w", cerr)
+	}
+	return err
 }
 
-func runDaemon(ctx context.Context, e *env, args []string) (err error) {
+func runDaemon(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "run", "[--config FILE] [--log-level L] [--log-json]")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
@@ -57,20 +63,13 @@ func runDaemon(ctx context.Context, e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	st, path, err := openStore(ctx, e, cfg)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := st.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close store: %w", cerr)
-		}
-	}()
-	log.Info("store open", slog.String("path", path))
-	return daemon.New(cfg, st, log).Run(ctx)
+	return withStore(ctx, e, cfg, func(st *store.Store, path string) error {
+		log.Info("store open", slog.String("path", path))
+		return daemon.New(cfg, st, log).Run(ctx)
+	})
 }
 
-func runList(ctx context.Context, e *env, args []string) (err error) {
+func runList(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "list", "[--config FILE] [--json]")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -81,23 +80,16 @@ func runList(ctx context.Context, e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, e, cfg)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := st.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close store: %w", cerr)
+	return withStore(ctx, e, cfg, func(st *store.Store, _ string) error {
+		ivs, err := st.Interviews(ctx)
+		if err != nil {
+			return err
 		}
-	}()
-	ivs, err := st.Interviews(ctx)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return writeListJSON(e.stdout, ivs)
-	}
-	return writeListText(e.stdout, ivs, cfg.Owner.Location)
+		if *asJSON {
+			return writeListJSON(e.stdout, ivs)
+		}
+		return writeListText(e.stdout, ivs, cfg.Owner.Location)
+	})
 }
 
 type listInterview struct {

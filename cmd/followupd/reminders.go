@@ -126,7 +126,7 @@ func parseAll(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // withInterview loads the config, opens the store, reads the interview
 // named by arg ("3" or "#3", as `followupd list` shows it) and runs f.
-func withInterview(ctx context.Context, e *env, cfgPath, arg string, f func(*store.Store, *config.Config, store.InterviewRecord, time.Time) error) (err error) {
+func withInterview(ctx context.Context, e *env, cfgPath, arg string, f func(*store.Store, *config.Config, store.InterviewRecord, time.Time) error) error {
 	id, perr := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(arg), "#"), 10, 64)
 	if perr != nil || id <= 0 {
 		return &exitError{code: 2, err: fmt.Errorf("%q is not an interview id (the #N of followupd list)", arg)}
@@ -135,23 +135,16 @@ func withInterview(ctx context.Context, e *env, cfgPath, arg string, f func(*sto
 	if err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, e, cfg)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := st.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close store: %w", cerr)
+	return withStore(ctx, e, cfg, func(st *store.Store, _ string) error {
+		rec, err := st.Interview(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("no interview #%d (see followupd list)", id)
 		}
-	}()
-	rec, err := st.Interview(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no interview #%d (see followupd list)", id)
-	}
-	if err != nil {
-		return err
-	}
-	return f(st, cfg, rec, time.Now())
+		if err != nil {
+			return err
+		}
+		return f(st, cfg, rec, time.Now())
+	})
 }
 
 // pickReminder picks the interview's reminder of kind, or without a kind

@@ -35,7 +35,7 @@ func reminderFixture(t *testing.T) (cfgPath, storePath string) {
 			{Kind: interview.FollowUpCall, Due: now.Add(48 * time.Hour)},
 		}
 	}
-	withStore(t, storePath, func(st *store.Store) {
+	withTestStore(t, storePath, func(st *store.Store) {
 		if _, err := st.Apply(context.Background(), store.Report{Source: "calendar:t", Interviews: []interview.Interview{iv}}, end, plan); err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func reminderFixture(t *testing.T) (cfgPath, storePath string) {
 	return cfgPath, storePath
 }
 
-func withStore(t *testing.T, path string, f func(*store.Store)) {
+func withTestStore(t *testing.T, path string, f func(*store.Store)) {
 	t.Helper()
 	st, err := store.Open(context.Background(), path)
 	if err != nil {
@@ -61,7 +61,7 @@ func withStore(t *testing.T, path string, f func(*store.Store)) {
 func storedReminders(t *testing.T, path string) map[interview.ReminderKind]store.ReminderRecord {
 	t.Helper()
 	out := map[interview.ReminderKind]store.ReminderRecord{}
-	withStore(t, path, func(st *store.Store) {
+	withTestStore(t, path, func(st *store.Store) {
 		rec, err := st.Interview(context.Background(), 1)
 		if err != nil {
 			t.Fatal(err)
@@ -156,7 +156,7 @@ func TestSnoozeCommand(t *testing.T) {
 	}
 
 	// A reminder in flight is not snoozed.
-	withStore(t, db, func(st *store.Store) {
+	withTestStore(t, db, func(st *store.Store) {
 		if _, err := st.BeginSend(context.Background(), store.Attempt{Reminder: r.ID, MessageID: "m@x"}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func TestCancelCommand(t *testing.T) {
 			t.Errorf("%s after cancel: %s", kind, r.State)
 		}
 	}
-	withStore(t, db, func(st *store.Store) {
+	withTestStore(t, db, func(st *store.Store) {
 		rec, err := st.Interview(context.Background(), 1)
 		if err != nil {
 			t.Fatal(err)
@@ -194,7 +194,7 @@ func TestCancelCommand(t *testing.T) {
 // `list` shows where each follow-up stands, and why one failed.
 func TestListShowsSendFailure(t *testing.T) {
 	cfg, db := reminderFixture(t)
-	withStore(t, db, func(st *store.Store) {
+	withTestStore(t, db, func(st *store.Store) {
 		a := store.Attempt{Reminder: 1, MessageID: "m@x"}
 		if _, err := st.BeginSend(context.Background(), a, time.Now()); err != nil {
 			t.Fatal(err)
