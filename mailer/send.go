@@ -146,6 +146,29 @@ func (s *Sender) Send(ctx context.Context, e Email) error {
 	return nil
 }
 
+// Check does everything Send does short of sending: it resolves the secret,
+// connects, protects the connection (TLS verified), logs in and quits. Its
+// error is a *SendError, as Send's.
+func (s *Sender) Check(ctx context.Context) error {
+	opts, err := s.options(ctx)
+	if err != nil {
+		return &SendError{Temporary: true, Account: true, err: err}
+	}
+	c, err := gomail.NewClient(s.cfg.Host, opts...)
+	if err != nil {
+		return &SendError{Account: true, err: fmt.Errorf("set up smtp client: %w", err)}
+	}
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		temp, code := classify(err)
+		return &SendError{Temporary: temp, Code: code, Account: true, err: fmt.Errorf("connect to %s: %w", s.cfg.Addr(), err)}
+	}
+	if err := c.CloseWithSMTPClient(sc); err != nil {
+		s.log.Debug("smtp quit after the check", slog.Any("error", err))
+	}
+	return nil
+}
+
 func (s *Sender) fail(e Email, step string, err error) error {
 	temp, code := classify(err)
 	return &SendError{Temporary: temp, Code: code, Account: accountFailure(step, err),
@@ -158,6 +181,10 @@ func (s *Sender) options(ctx context.Context) ([]gomail.Option, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	if s.tls != nil {
 		tc = s.tls.Clone()
+	} else if ca, err := s.cfg.TLSConfig(); err != nil { // [smtp] ca_file
+		return nil, fmt.Errorf("smtp: %w", err)
+	} else if ca != nil {
+		tc = ca
 	}
 	tc.InsecureSkipVerify = false
 	if tc.ServerName == "" {

@@ -90,16 +90,26 @@ func TestUsageAndErrors(t *testing.T) {
 	}
 }
 
-func TestCheck(t *testing.T) {
-	if code, out, _ := runCLI(t, "check"); code != 0 || !strings.Contains(out, "built-in defaults") {
-		t.Errorf("check on defaults: exit %d, %q", code, out)
+func TestCheckOffline(t *testing.T) {
+	if code, out, _ := runCLI(t, "check", "--offline"); code != 0 || !strings.Contains(out, "built-in defaults") {
+		t.Errorf("check --offline on defaults: exit %d, %q", code, out)
 	}
-	if code, out, errOut := runCLI(t, "check", "--config", filepath.Join("..", "..", "config.example.toml")); code != 0 {
-		t.Errorf("check on the example: exit %d, %q %q", code, out, errOut)
+	if code, out, errOut := runCLI(t, "check", "--offline", "--config", filepath.Join("..", "..", "config.example.toml")); code != 0 {
+		t.Errorf("check --offline on the example: exit %d, %q %q", code, out, errOut)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.toml")
 	os.WriteFile(bad, []byte("[owner]\nnmae = \"x\"\n"), 0o600)
-	if code, _, errOut := runCLI(t, "check", "--config", bad); code != 1 || !strings.Contains(errOut, "bad.toml:2") {
-		t.Errorf("check on a bad config: exit %d, stderr %q", code, errOut)
+	for _, flag := range []string{"--offline", "--json"} {
+		if code, out, _ := runCLI(t, "check", flag, "--config", bad); code != 1 || !strings.Contains(out, "bad.toml:2") {
+			t.Errorf("check %s on a bad config: exit %d, stdout %q", flag, code, out)
+		}
+	}
+	// Without --offline, the defaults prove nothing: no owner, nothing to
+	// watch, no way to send.
+	code, out, _ := runCLI(t, "check")
+	for _, want := range []string{"FAIL  owner: owner.email is not set", "FAIL  sources: nothing to watch", "FAIL  smtp: no [smtp]"} {
+		if code != 1 || !strings.Contains(out, want) {
+			t.Errorf("check on defaults: exit %d, want 1 and %q in:\n%s", code, want, out)
+		}
 	}
 }

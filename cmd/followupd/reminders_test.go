@@ -78,7 +78,7 @@ func TestDoneCommand(t *testing.T) {
 
 	// Without --kind: the earliest open follow-up, the thank-you.
 	code, out, errOut := runCLI(t, "done", "--config", cfg, "#1")
-	if code != 0 || !strings.Contains(out, "thank_you") || !strings.Contains(out, "marked done") {
+	if code != 0 || !strings.Contains(out, "#1: The thank-you note to Acme is marked sent.") || !strings.Contains(out, "follow-up call outline comes") {
 		t.Fatalf("done: exit %d, %q %q", code, out, errOut)
 	}
 	rs := storedReminders(t, db)
@@ -87,10 +87,10 @@ func TestDoneCommand(t *testing.T) {
 	}
 
 	// Again with --kind, which may come after the id.
-	if code, _, errOut := runCLI(t, "done", "1", "--kind", "thank_you", "--config", cfg); code != 1 || !strings.Contains(errOut, "already confirmed") {
+	if code, _, errOut := runCLI(t, "done", "1", "--kind", "thank_you", "--config", cfg); code != 1 || !strings.Contains(errOut, "already marked sent; nothing changed") {
 		t.Errorf("done twice: exit %d, %q", code, errOut)
 	}
-	if code, out, errOut := runCLI(t, "done", "--config", cfg, "1"); code != 0 || !strings.Contains(out, "follow_up_call") {
+	if code, out, errOut := runCLI(t, "done", "--config", cfg, "1"); code != 0 || !strings.Contains(out, "follow-up call to Acme is marked done") {
 		t.Fatalf("done for the call: exit %d, %q %q", code, out, errOut)
 	}
 	if r := storedReminders(t, db)[interview.FollowUpCall]; r.State != store.StateConfirmed || r.Outcome != "called" {
@@ -119,7 +119,7 @@ func TestDoneCommand(t *testing.T) {
 func TestSnoozeCommand(t *testing.T) {
 	cfg, db := reminderFixture(t)
 	before := time.Now()
-	if code, out, errOut := runCLI(t, "snooze", "--config", cfg, "1", "2d"); code != 0 || !strings.Contains(out, "snoozed") {
+	if code, out, errOut := runCLI(t, "snooze", "--config", cfg, "1", "2d"); code != 0 || !strings.Contains(out, "put off until") {
 		t.Fatalf("snooze: exit %d, %q %q", code, out, errOut)
 	}
 	r := storedReminders(t, db)[interview.ThankYou]
@@ -146,9 +146,10 @@ func TestSnoozeCommand(t *testing.T) {
 		err  string
 	}{
 		{[]string{"snooze", "--config", cfg, "1"}, 2, "usage"},
-		{[]string{"snooze", "--config", cfg, "1", "soon"}, 2, "duration"},
-		{[]string{"snooze", "--config", cfg, "1", "0s"}, 2, "greater than zero"},
-		{[]string{"snooze", "--config", cfg, "1", "0bd"}, 2, "business days"},
+		{[]string{"snooze", "--config", cfg, "1", "soon"}, 2, "snooze takes 3h, 2d, 1bd"},
+		{[]string{"snooze", "--config", cfg, "1", "0bd"}, 2, "snooze takes"},
+		{[]string{"snooze", "--config", cfg, "1", "400d"}, 2, "at most 365d"},
+		{[]string{"snooze", "--config", cfg, "1", "until", "2020-01-01"}, 2, "already past"},
 	} {
 		if code, _, errOut := runCLI(t, c.args...); code != c.code || !strings.Contains(errOut, c.err) {
 			t.Errorf("%q: exit %d, %q; want %d and %q", c.args, code, errOut, c.code, c.err)
@@ -169,7 +170,7 @@ func TestSnoozeCommand(t *testing.T) {
 func TestCancelCommand(t *testing.T) {
 	cfg, db := reminderFixture(t)
 	code, out, errOut := runCLI(t, "cancel", "--config", cfg, "1")
-	if code != 0 || !strings.Contains(out, "2 open follow-up(s)") {
+	if code != 0 || !strings.Contains(out, "All follow-ups for Acme are cancelled") {
 		t.Fatalf("cancel: exit %d, %q %q", code, out, errOut)
 	}
 	for kind, r := range storedReminders(t, db) {
