@@ -310,4 +310,3 @@ func reminderError(r store.ReminderRecord, err error) error {
 }
 
 func describe(r store.ReminderRecord) string { return fmt.Sprintf("%s #%d", r.Kind, r.ID) }
-
