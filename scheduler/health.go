@@ -33,8 +33,8 @@ func (d *Dispatcher) heldUntil() time.Time {
 }
 
 // hold records a failure of the account or the connection at now: every
-// send waits until the returned time.
-func (d *Dispatcher) hold(ctx context.Context, now time.Time, cause string, log *slog.Logger) time.Time {
+// send waits until the next try.
+func (d *Dispatcher) hold(ctx context.Context, now time.Time, cause string, log *slog.Logger) {
 	d.healthMu.Lock()
 	h := d.health
 	if !h.held {
@@ -45,10 +45,9 @@ func (d *Dispatcher) hold(ctx context.Context, now time.Time, cause string, log 
 	h.retryAt = now.Add(doubled(d.minBackoff, h.failures-1, d.maxHold))
 	d.health = h
 	d.healthMu.Unlock()
-	log.Warn("sending held: the mail account or connection fails; no reminder is given up, all wait",
+	log.Warn("sending held: the mail account or connection fails; every reminder waits for it",
 		slog.String("cause", cause), slog.Time("held_since", h.since), slog.Time("retry_at", h.retryAt))
 	d.saveHealth(ctx, store.SenderHealth{OK: false, Since: h.since, Cause: cause, RetryAt: h.retryAt}, now)
-	return h.retryAt
 }
 
 // healthy records that a send went through at now; a held sender is
