@@ -18,3 +18,16 @@ func Acknowledgement(cfg *config.Config, now time.Time, rep replies.Reply, c sto
 	a := &answerer{cfg: cfg, now: now}
 	return a.ackText(rep, c, rem, res, store.ReminderRecord{})
 }
+
+// SenderHealth says whether sending works: see scheduler.Dispatcher.Health.
+// It is ok (with a zero since) before the dispatcher runs and without
+// [smtp]. For the service STATUS line.
+func (d *Daemon) SenderHealth() (ok bool, since time.Time, cause string) {
+	d.mu.Lock()
+	disp := d.dispatcher
+	d.mu.Unlock()
+	if disp == nil {
+		return true, time.Time{}, ""
+	}
+	return disp.Health()
+}

@@ -85,8 +85,28 @@ func TestUsageAndErrors(t *testing.T) {
 	if code, _, _ := runCLI(t, "explain", "--bogus", "x"); code != 2 {
 		t.Errorf("unknown flag: exit %d, want 2", code)
 	}
-	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(out, "followupd ") {
-		t.Errorf("version: exit %d, %q", code, out)
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		if code, out, _ := runCLI(t, args...); code != 0 || !strings.HasPrefix(out, "followupd ") {
+			t.Errorf("%v: exit %d, %q", args, code, out)
+		}
+	}
+	// help CMD and CMD --help print that command's usage to stdout.
+	for _, args := range [][]string{{"help", "snooze"}, {"snooze", "--help"}, {"snooze", "-h", "1"}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 || !strings.Contains(out, "usage: followupd snooze") || !strings.Contains(out, "-kind") || errOut != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	if code, out, _ := runCLI(t, "help"); code != 0 || !strings.Contains(out, "add") || !strings.Contains(out, "retry") {
+		t.Errorf("help: exit %d, %q", code, out)
+	}
+}
+
+// The version names the module version and the revision from the build
+// information; a test binary has the module's version at least.
+func TestVersionLine(t *testing.T) {
+	if v := versionLine(); !strings.HasPrefix(v, "followupd ") || len(v) <= len("followupd ") {
+		t.Errorf("version line %q", v)
 	}
 }
 

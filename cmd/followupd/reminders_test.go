@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/store"
@@ -207,5 +208,51 @@ func TestListShowsSendFailure(t *testing.T) {
 	code, out, errOut := runCLI(t, "list", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "failed") || !strings.Contains(out, "(550 5.1.1 no such mailbox)") {
 		t.Errorf("list: exit %d, %q %q", code, out, errOut)
+	}
+}
+
+// list keeps to the terminal's 100 columns: long summaries and errors are
+// cut, and the columns of the follow-ups line up.
+func TestListFitsTheTerminal(t *testing.T) {
+	cfg, db := reminderFixture(t)
+	withTestStore(t, db, func(st *store.Store) {
+		a := store.Attempt{Reminder: 1, MessageID: "m@x"}
+		if _, err := st.BeginSend(context.Background(), a, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SendFailed(context.Background(), a, time.Now(), "550 5.1.1 "+strings.Repeat("the mailbox is gone ", 10)); err != nil {
+			t.Fatal(err)
+		}
+		iv := interview.Interview{Key: interview.Key{UID: "cli-2"}, Status: interview.Scheduled,
+			Summary: "Interview " + strings.Repeat("with a very long title ", 8), Company: "Globex",
+			Start: time.Now().Add(time.Hour), End: time.Now().Add(2 * time.Hour)}
+		plan := func(interview.Interview) []interview.Reminder {
+			return []interview.Reminder{{Kind: interview.ThankYou, Due: time.Now().Add(3 * time.Hour)}}
+		}
+		if _, err := st.Apply(context.Background(), store.Report{Source: "calendar:t", Interviews: []interview.Interview{iv}}, time.Now(), plan); err != nil {
+			t.Fatal(err)
+		}
+	})
+	code, out, errOut := runCLI(t, "list", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("list: exit %d, %s", code, errOut)
+	}
+	col := -1
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if n := utf8.RuneCountInString(line); n > 100 {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+		for _, kind := range []string{"thank_you ", "follow_up_call "} {
+			if strings.HasPrefix(strings.TrimSpace(line), kind) {
+				at := strings.Index(line, "#")
+				if col >= 0 && at != col {
+					t.Errorf("follow-up rows not aligned:\n%s", out)
+				}
+				col = at
+			}
+		}
+	}
+	if !strings.Contains(out, "followupd retry 1") || !strings.Contains(out, "…") {
+		t.Errorf("list output:\n%s", out)
 	}
 }
