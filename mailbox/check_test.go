@@ -38,7 +38,7 @@ func TestCheckWithCAFile(t *testing.T) {
 			}
 			if len(rep.Folders) != 2 || rep.Folders[0].Name != "INBOX" || rep.Folders[0].Err != nil ||
 				rep.Folders[1].Name != "Sent Items" || rep.Folders[1].Err == nil {
-				t.Errorf("folders: %+v (INBOX there, "Sent Items" missing)", rep.Folders)
+				t.Errorf("folders: %+v (INBOX there, Sent Items missing)", rep.Folders)
 			}
 
 			cfg = testConfigWith(t, s.Addr, testUser, testPassword, "", security, "")
