@@ -284,11 +284,11 @@ func (c *checker) checkCalendar(ctx context.Context, cal config.Calendar) {
 	f := &calendar.Fetcher{Timeout: checkTimeout}
 	got, err := f.Fetch(ctx, cal, calendar.FetchState{})
 	if err != nil {
-		fix := fmt.Sprintf("check the source of [[calendar]] %q", cal.Name)
 		if !cal.IsURL() && errors.Is(err, os.ErrNotExist) {
-			fix = fmt.Sprintf("no file at %s; export the calendar there or correct its source", cal.Source)
+			c.fail(part, "no file at "+cal.Source, "export the calendar there, or correct its source")
+			return
 		}
-		c.fail(part, err.Error(), fix)
+		c.fail(part, err.Error(), fmt.Sprintf("check the source of [[calendar]] %q", cal.Name))
 		return
 	}
 	parsed, err := calendar.Parse(got.Data, calendar.ReadOptions(c.cfg, c.now))

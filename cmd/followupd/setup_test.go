@@ -130,6 +130,7 @@ func TestCheckAgainstDovecotAndPostfix(t *testing.T) {
 			tc.break_(&r)
 			path := r.write(t)
 			code, out, errOut := runCLI(t, "check", "--config", path)
+			t.Logf("check:\n%s", out)
 			if code != 1 {
 				t.Errorf("exit %d, want 1\n%s%s", code, out, errOut)
 			}
