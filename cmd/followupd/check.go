@@ -54,6 +54,8 @@ type checker struct {
 	log     *slog.Logger
 	parts   []checkPart
 	secrets []string
+	// smtpOK is whether the SMTP login worked just now.
+	smtpOK bool
 }
 
 func (c *checker) ok(part, detail string) {
@@ -245,6 +247,7 @@ func (c *checker) checkSMTP(ctx context.Context, s *config.SMTP) {
 		c.fail("smtp", cause, fix)
 		return
 	}
+	c.smtpOK = true
 	what := "connected"
 	if s.Username != "" {
 		what = "logged in as " + s.Username
@@ -349,8 +352,18 @@ func (c *checker) checkStore(ctx context.Context) {
 	if err != nil || h.OK {
 		return
 	}
-	c.fail("sending", fmt.Sprintf("the daemon holds every send since %s: %s",
-		h.Since.In(c.cfg.Owner.Location).Format("Mon 2 Jan 15:04 MST"), h.Cause),
+	since := when(h.Since, c.cfg.Owner.Location, c.now)
+	if c.smtpOK {
+		// Mended since: the daemon finds out at its next try.
+		next := "at its next try"
+		if !h.RetryAt.IsZero() {
+			next = "by " + when(h.RetryAt, c.cfg.Owner.Location, c.now)
+		}
+		c.ok("sending", fmt.Sprintf("the daemon has held every send since %s (%s); SMTP works now, so what it held goes out %s (a restart sends it at once)",
+			since, h.Cause, next))
+		return
+	}
+	c.fail("sending", fmt.Sprintf("the daemon holds every send since %s: %s", since, h.Cause),
 		"fix the cause; the daemon tries again by itself and sends what it held (a restart tries at once)")
 }
 

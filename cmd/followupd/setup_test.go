@@ -220,6 +220,12 @@ END:VCALENDAR
 	}
 	s.smtpPass = good
 	cfgPath = s.write(t)
+	// check says the account works now, and what the daemon held goes out
+	// at its next try.
+	if out, err := followupd(t, s.dir, "check", "--config", cfgPath).Output(); err != nil ||
+		!strings.Contains(string(out), "ok    sending: the daemon has held every send since") {
+		t.Errorf("check once the password is fixed: %v\n%s", err, out)
+	}
 	run2 := followupd(t, s.dir, "run", "--config", cfgPath)
 	run2.Stderr = logs
 	if err := run2.Start(); err != nil {
