@@ -256,3 +256,26 @@ func TestListFitsTheTerminal(t *testing.T) {
 		t.Errorf("list output:\n%s", out)
 	}
 }
+
+// snooze until answers in the acknowledgement's words, naming the year
+// only when the date is not in this one.
+func TestSnoozeUntilSaysTheYear(t *testing.T) {
+	cfg, _ := reminderFixture(t)
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().In(ny)
+	until := now.AddDate(0, 0, 200)
+	code, out, errOut := runCLI(t, "snooze", "--config", cfg, "1", "until", until.Format("2006-01-02"), "10:00")
+	if code != 0 {
+		t.Fatalf("snooze until: exit %d, %s", code, errOut)
+	}
+	want := until.Format("Monday, January 2") + " at 10:00"
+	if until.Year() != now.Year() {
+		want = until.Format("Monday, January 2, 2006") + " at 10:00"
+	}
+	if !strings.Contains(out, "is put off until "+want+".") {
+		t.Errorf("snooze until %s: %q, want %q", until.Format("2006-01-02"), out, want)
+	}
+}
