@@ -183,10 +183,10 @@ func (c *checker) run(ctx context.Context, offline bool) {
 		return
 	}
 
-	if smtpCfg != nil && c.secret("smtp", smtpCfg.Account, ctx) {
+	if smtpCfg != nil && c.secret(ctx, "smtp", smtpCfg.Account) {
 		c.checkSMTP(ctx, smtpCfg)
 	}
-	if imapCfg != nil && c.secret("imap", imapCfg.Account, ctx) {
+	if imapCfg != nil && c.secret(ctx, "imap", imapCfg.Account) {
 		c.checkIMAP(ctx, imapCfg)
 	}
 	for _, cal := range cfg.Calendars {
@@ -197,7 +197,7 @@ func (c *checker) run(ctx context.Context, offline bool) {
 
 // secret reads an account's password or token, remembering it for
 // redaction; it reports a failure and returns false when it cannot.
-func (c *checker) secret(section string, a config.Account, ctx context.Context) bool {
+func (c *checker) secret(ctx context.Context, section string, a config.Account) bool {
 	var (
 		v   string
 		err error
