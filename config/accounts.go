@@ -3,6 +3,8 @@ package config
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -74,16 +76,32 @@ func (s Secret) Resolve(ctx context.Context) (string, error) {
 	return strings.TrimRight(string(b), "\r\n"), nil
 }
 
-// runSecretCommand runs cmd with sh -c and returns its first line. Its
-// standard error is dropped from the returned error: it may echo the secret.
+// SecretCommandError is a password_command or oauth2_token_command that
+// failed. Error leaves its standard error out (the daemon logs errors, and a
+// command may echo the secret); `followupd check` shows Stderr after taking
+// the secrets it knows out of it.
+type SecretCommandError struct {
+	Err    error
+	Stderr string // at most the last 2 KiB
+}
+
+func (e *SecretCommandError) Error() string { return "run secret command: " + e.Err.Error() }
+func (e *SecretCommandError) Unwrap() error { return e.Err }
+
+// runSecretCommand runs cmd with sh -c and returns its first line.
 func runSecretCommand(ctx context.Context, cmd string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var out bytes.Buffer
+	var out, stderr bytes.Buffer
 	c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
 	c.Stdout = &out
+	c.Stderr = &stderr
 	if err := c.Run(); err != nil {
-		return "", fmt.Errorf("run secret command: %w", err)
+		tail := stderr.Bytes()
+		if len(tail) > 2048 {
+			tail = tail[len(tail)-2048:]
+		}
+		return "", &SecretCommandError{Err: err, Stderr: string(tail)}
 	}
 	line, _, _ := strings.Cut(out.String(), "\n")
 	line = strings.TrimRight(line, "\r")
@@ -103,6 +121,29 @@ type Account struct {
 	// OAuth2TokenCommand, when set, prints a fresh XOAUTH2 access token and
 	// replaces the password.
 	OAuth2TokenCommand string
+	// CAFile, when set, is a PEM file of the certificate authorities that
+	// sign the server's certificate (a home server with its own CA). The
+	// certificate is verified against them instead of the system's; it is
+	// never skipped.
+	CAFile string
+}
+
+// TLSConfig returns the TLS configuration for the account: nil (the
+// system's roots) without ca_file, else one that trusts exactly the CAs in
+// it, with ServerName set to the host.
+func (a Account) TLSConfig() (*tls.Config, error) {
+	if a.CAFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(a.CAFile)
+	if err != nil {
+		return nil, fmt.Errorf("read ca_file: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("ca_file %s: no PEM certificate in it", a.CAFile)
+	}
+	return &tls.Config{RootCAs: pool, ServerName: a.Host, MinVersion: tls.VersionTLS12}, nil
 }
 
 // Addr is host:port.
@@ -146,7 +187,7 @@ func (c *Config) IMAP() (*IMAP, error) {
 	if r == nil {
 		return nil, errors.New("config has no [imap] section")
 	}
-	acct, err := c.account("imap", r.Host, r.Port, r.Security, r.Username, r.rawSecret, 993, 143)
+	acct, err := c.account("imap", r.Host, r.Port, r.Security, r.Username, r.rawSecret, r.CAFile, 993, 143)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +212,7 @@ func (c *Config) SMTP() (*SMTP, error) {
 	if r == nil {
 		return nil, errors.New("config has no [smtp] section")
 	}
-	acct, err := c.account("smtp", r.Host, r.Port, r.Security, r.Username, r.rawSecret, 465, 587)
+	acct, err := c.account("smtp", r.Host, r.Port, r.Security, r.Username, r.rawSecret, r.CAFile, 465, 587)
 	if err != nil {
 		return nil, err
 	}
@@ -206,9 +247,10 @@ func (c *Config) StorePath(getenv func(string) string) (string, error) {
 	return "", errors.New("store.path: not set, and neither STATE_DIRECTORY, XDG_STATE_HOME nor HOME is")
 }
 
-func (c *Config) account(section, host string, port int, security, user string, sec rawSecret, tlsPort, plainPort int) (Account, error) {
+func (c *Config) account(section, host string, port int, security, user string, sec rawSecret, caFile string, tlsPort, plainPort int) (Account, error) {
 	a := Account{Host: strings.TrimSpace(host), Port: port, Username: user, OAuth2TokenCommand: sec.OAuth2TokenCommand,
-		Password: Secret{password: sec.Password, file: sec.PasswordFile, command: sec.PasswordCommand, credential: section + "-password"}}
+		Password: Secret{password: sec.Password, file: ExpandHome(sec.PasswordFile), command: sec.PasswordCommand, credential: section + "-password"},
+		CAFile:   ExpandHome(strings.TrimSpace(caFile))}
 	if a.Host == "" {
 		return a, fmt.Errorf("%s.host: not set", section)
 	}
@@ -243,6 +285,9 @@ func (c *Config) account(section, host string, port int, security, user string, 
 	if set > 1 {
 		return a, fmt.Errorf("%s: set only one of password, password_file and password_command", section)
 	}
+	if a.CAFile != "" && a.Security == Plain {
+		return a, fmt.Errorf("%s.ca_file: set, but security = \"none\" uses no TLS; use \"tls\" or \"starttls\"", section)
+	}
 	if sec.Password != "" && !c.inlineSecretsOK {
 		return a, fmt.Errorf("%s.password: the config file %s can be read by group or others; make it mode 0600 or use password_file, password_command or a systemd credential", section, c.Path)
 	}
@@ -254,6 +299,19 @@ func orEmpty(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// ExpandHome replaces a leading "~/" (or a lone "~") with the user's home
+// directory ($HOME); any other path is returned as it is.
+func ExpandHome(path string) string {
+	if path != "~" && !strings.HasPrefix(path, "~/") {
+		return path
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return path // the open fails later, naming the path as written
+	}
+	return filepath.Join(home, path[1:])
 }
 
 func isLoopback(host string) bool {

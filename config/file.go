@@ -77,6 +77,7 @@ type rawIMAP struct {
 	Security string `toml:"security"`
 	Username string `toml:"username"`
 	rawSecret
+	CAFile   string     `toml:"ca_file"`
 	Folders  rawFolders `toml:"folders"`
 	Backfill string     `toml:"backfill"`
 	Poll     string     `toml:"poll"`
@@ -94,7 +95,8 @@ type rawSMTP struct {
 	Security string `toml:"security"`
 	Username string `toml:"username"`
 	rawSecret
-	From string `toml:"from"`
+	CAFile string `toml:"ca_file"`
+	From   string `toml:"from"`
 }
 
 type rawStore struct {

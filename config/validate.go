@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -141,8 +142,18 @@ func fromRaw(raw rawConfig, path string) (*Config, error) {
 			fail(key+".name", fmt.Errorf("%q is used twice", cal.Name))
 		}
 		names[cal.Name] = true
-		if cal.Source == "" {
+		switch {
+		case cal.Source == "":
 			fail(key+".source", errors.New("is empty"))
+		case cal.IsURL():
+			if u, err := url.Parse(cal.Source); err != nil || u.Host == "" {
+				// Not the URL itself: a secret iCal URL is a credential.
+				fail(key+".source", errors.New("is not a valid URL"))
+			} else if strings.EqualFold(u.Scheme, "http") && !isLoopback(u.Hostname()) {
+				fail(key+".source", fmt.Errorf("http:// to %s would send the calendar's secret URL in clear text; use https:// (http:// is allowed only to a loopback address)", u.Hostname()))
+			}
+		default:
+			cal.Source = ExpandHome(cal.Source)
 		}
 		if rc.Refresh != "" {
 			if cal.Refresh, err = ParseDuration(rc.Refresh); err != nil {

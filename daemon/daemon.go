@@ -146,7 +146,9 @@ func (d *Daemon) components() ([]component, error) {
 		if err != nil {
 			return nil, err
 		}
+		d.mu.Lock() // SenderHealth reads it from other goroutines
 		d.dispatcher = disp
+		d.mu.Unlock()
 		comps = append(comps, component{"dispatcher", disp.Run})
 	} else {
 		d.log.Warn("no [smtp] section: reminders are stored and listed but not sent")

@@ -392,9 +392,14 @@ func (a *answerer) when(t time.Time) string {
 	return "on " + a.at(t)
 }
 
-// at is "Friday, December 4 at 09:00" in the owner's zone.
+// at is "Friday, December 4 at 09:00" in the owner's zone, with the year
+// ("Monday, January 4, 2027 at 09:00") when it is not this year.
 func (a *answerer) at(t time.Time) string {
-	return t.In(a.loc()).Format("Monday, January 2 at 15:04")
+	local := t.In(a.loc())
+	if local.Year() != a.now.In(a.loc()).Year() {
+		return local.Format("Monday, January 2, 2006 at 15:04")
+	}
+	return local.Format("Monday, January 2 at 15:04")
 }
 
 func reminderOf(iv store.InterviewRecord, kind interview.ReminderKind) (store.ReminderRecord, bool) {

@@ -104,7 +104,9 @@ func (d *Daemon) deliverAnswer(ctx context.Context, a store.QueuedAnswer, log *s
 	for _, r := range e.References {
 		text = redactTokens(text, r)
 	}
-	permanent := !mailer.IsTemporary(err) || a.Attempts+1 >= maxAnswerAttempts
+	// A failure of the account or the connection is not this answer's: it
+	// is tried again within the retry window however often it failed.
+	permanent := !mailer.IsAccountFailure(err) && (!mailer.IsTemporary(err) || a.Attempts+1 >= maxAnswerAttempts)
 	if permanent {
 		log.Error("answer not sent; given up", slog.String("error", text), slog.Int("attempts", a.Attempts+1))
 	} else {

@@ -202,16 +202,27 @@ func (w *Watcher) dialLogin(ctx context.Context, release func()) (*session, erro
 	// flight when ctx ends.
 	stop := context.AfterFunc(ctx, func() { _ = raw.Close() })
 	defer stop()
+	var tcfg *tls.Config
+	if acct.Security != config.Plain {
+		alpn := "imap" // implicit TLS only; STARTTLS negotiates none
+		if acct.Security == config.StartTLS {
+			alpn = ""
+		}
+		if tcfg, err = w.tlsConfig(alpn); err != nil {
+			_ = raw.Close()
+			return nil, err
+		}
+	}
 	switch acct.Security {
 	case config.TLS:
-		tc := tls.Client(dc, w.tlsConfig("imap"))
+		tc := tls.Client(dc, tcfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			_ = raw.Close()
 			return nil, fmt.Errorf("tls handshake with %s: %w", acct.Addr(), err)
 		}
 		s.c = imapclient.New(tc, opts)
 	case config.StartTLS:
-		opts.TLSConfig = w.tlsConfig("")
+		opts.TLSConfig = tcfg
 		c, err := imapclient.NewStartTLS(dc, opts)
 		if err != nil {
 			_ = raw.Close()
@@ -236,13 +247,18 @@ func (w *Watcher) dialLogin(ctx context.Context, release func()) (*session, erro
 	return s, nil
 }
 
-func (w *Watcher) tlsConfig(alpn string) *tls.Config {
+func (w *Watcher) tlsConfig(alpn string) (*tls.Config, error) {
 	var cfg *tls.Config
 	if w.tls != nil {
 		cfg = w.tls.Clone()
+	} else if ca, err := w.cfg.TLSConfig(); err != nil { // [imap] ca_file
+		return nil, fmt.Errorf("imap: %w", err)
+	} else if ca != nil {
+		cfg = ca
 	} else {
 		cfg = &tls.Config{}
 	}
+	cfg.InsecureSkipVerify = false
 	if cfg.ServerName == "" {
 		cfg.ServerName = w.cfg.Host
 	}
@@ -252,7 +268,7 @@ func (w *Watcher) tlsConfig(alpn string) *tls.Config {
 	if alpn != "" && cfg.NextProtos == nil {
 		cfg.NextProtos = []string{alpn}
 	}
-	return cfg
+	return cfg, nil
 }
 
 // login authenticates with XOAUTH2 when a token command is set, else with

@@ -58,8 +58,15 @@ func NewSender(cfg *config.SMTP, log *slog.Logger, opts ...Option) *Sender {
 // the failure was not an SMTP reply.
 type SendError struct {
 	Temporary bool
-	Code      int
-	err       error
+	// Account is true when the failure is about the account or the
+	// connection, not about this message: the login refused, a certificate
+	// that does not verify, a host that does not resolve or answer, a time-
+	// out, a secret that cannot be read, the sender address refused. Every
+	// other message would fail the same way, so the caller holds its sends
+	// until the account works again rather than give any of them up.
+	Account bool
+	Code    int
+	err     error
 }
 
 func (e *SendError) Error() string { return e.err.Error() }
@@ -77,6 +84,17 @@ func IsTemporary(err error) bool {
 	}
 	temp, _ := classify(err)
 	return temp
+}
+
+// IsAccountFailure reports whether err is about the account or the
+// connection rather than the message (see SendError.Account). An error Send
+// did not return is one when it is a network or TLS error.
+func IsAccountFailure(err error) bool {
+	var se *SendError
+	if errors.As(err, &se) {
+		return se.Account
+	}
+	return connectionFailure(err)
 }
 
 // Send delivers e to e.To over SMTP, from e.From ([smtp] from when e.From is
@@ -103,11 +121,11 @@ func (s *Sender) Send(ctx context.Context, e Email) error {
 	}
 	opts, err := s.options(ctx)
 	if err != nil {
-		return &SendError{Temporary: true, err: fmt.Errorf("send email %s: %w", messageID(e.MessageID), err)}
+		return &SendError{Temporary: true, Account: true, err: fmt.Errorf("send email %s: %w", messageID(e.MessageID), err)}
 	}
 	c, err := gomail.NewClient(s.cfg.Host, opts...)
 	if err != nil {
-		return &SendError{err: fmt.Errorf("send email %s: set up smtp client: %w", messageID(e.MessageID), err)}
+		return &SendError{Account: true, err: fmt.Errorf("send email %s: set up smtp client: %w", messageID(e.MessageID), err)}
 	}
 	// The Message-ID is not logged: ours carry the reply token of a reminder.
 	log := s.log.With(slog.String("subject", truncateRunes(e.Subject, 80)), slog.String("smtp", s.cfg.Addr()))
@@ -128,9 +146,32 @@ func (s *Sender) Send(ctx context.Context, e Email) error {
 	return nil
 }
 
+// Check does everything Send does short of sending: it resolves the secret,
+// connects, protects the connection (TLS verified), logs in and quits. Its
+// error is a *SendError, as Send's.
+func (s *Sender) Check(ctx context.Context) error {
+	opts, err := s.options(ctx)
+	if err != nil {
+		return &SendError{Temporary: true, Account: true, err: err}
+	}
+	c, err := gomail.NewClient(s.cfg.Host, opts...)
+	if err != nil {
+		return &SendError{Account: true, err: fmt.Errorf("set up smtp client: %w", err)}
+	}
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		temp, code := classify(err)
+		return &SendError{Temporary: temp, Code: code, Account: true, err: fmt.Errorf("connect to %s: %w", s.cfg.Addr(), err)}
+	}
+	if err := c.CloseWithSMTPClient(sc); err != nil {
+		s.log.Debug("smtp quit after the check", slog.Any("error", err))
+	}
+	return nil
+}
+
 func (s *Sender) fail(e Email, step string, err error) error {
 	temp, code := classify(err)
-	return &SendError{Temporary: temp, Code: code,
+	return &SendError{Temporary: temp, Code: code, Account: accountFailure(step, err),
 		err: fmt.Errorf("send email %s via %s: %s: %w", messageID(e.MessageID), s.cfg.Addr(), step, err)}
 }
 
@@ -140,6 +181,10 @@ func (s *Sender) options(ctx context.Context) ([]gomail.Option, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	if s.tls != nil {
 		tc = s.tls.Clone()
+	} else if ca, err := s.cfg.TLSConfig(); err != nil { // [smtp] ca_file
+		return nil, fmt.Errorf("smtp: %w", err)
+	} else if ca != nil {
+		tc = ca
 	}
 	tc.InsecureSkipVerify = false
 	if tc.ServerName == "" {
@@ -240,6 +285,50 @@ func classify(err error) (temporary bool, code int) {
 		return true, 0
 	}
 	return false, 0
+}
+
+// accountFailure says whether a failure at step ("connect" or "deliver")
+// is about the account or the connection. Everything up to and including
+// the login (dial, TLS, EHLO, STARTTLS, AUTH) is; in delivery, so is a
+// refused sender address (smtp.from is configuration) and a lost or timed-
+// out connection. Only a reply to RCPT TO or DATA is about this message.
+func accountFailure(step string, err error) bool {
+	if step == "connect" {
+		return true
+	}
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		switch se.Reason {
+		case gomail.ErrGetSender, gomail.ErrGetRcpts, gomail.ErrNoUnencoded:
+			return false // the message could not be addressed or encoded
+		case gomail.ErrSMTPMailFrom:
+			return true
+		}
+		// A reply code to RCPT TO or DATA is about this message; without
+		// one the connection failed (go-mail hides the cause).
+		return se.ErrorCode() == 0
+	}
+	return connectionFailure(err)
+}
+
+// connectionFailure reports whether err is a network, DNS, time-out or TLS
+// failure: the connection, not the message.
+func connectionFailure(err error) bool {
+	var (
+		unknownCA  x509.UnknownAuthorityError
+		hostname   x509.HostnameError
+		invalid    x509.CertificateInvalidError
+		verifyErr  *tls.CertificateVerificationError
+		recordErr  tls.RecordHeaderError
+		alertError tls.AlertError
+		dnsErr     *net.DNSError
+		ne         net.Error
+	)
+	return errors.As(err, &unknownCA) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		errors.As(err, &verifyErr) || errors.As(err, &recordErr) || errors.As(err, &alertError) ||
+		errors.As(err, &dnsErr) || errors.As(err, &ne) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
 }
 
 // truncateRunes keeps at most n runes of s, for log lines.

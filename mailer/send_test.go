@@ -139,15 +139,16 @@ func TestSendClassifiesFailures(t *testing.T) {
 		password  string
 		temporary bool
 		code      int
+		account   bool // about the account or connection: held, not given up
 	}{
-		{name: "421 on MAIL", fail: map[mailtest.SMTPStage]*smtp.SMTPError{"MAIL": {Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "shutting down"}}, temporary: true, code: 421},
+		{name: "421 on MAIL", fail: map[mailtest.SMTPStage]*smtp.SMTPError{"MAIL": {Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "shutting down"}}, temporary: true, code: 421, account: true},
 		{name: "451 on RCPT", fail: map[mailtest.SMTPStage]*smtp.SMTPError{"RCPT": {Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}}, temporary: true, code: 451},
 		{name: "451 on DATA", fail: map[mailtest.SMTPStage]*smtp.SMTPError{"DATA": {Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try later"}}, temporary: true, code: 451},
-		{name: "550 on MAIL", fail: map[mailtest.SMTPStage]*smtp.SMTPError{"MAIL": {Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "sender refused"}}, code: 550},
+		{name: "550 on MAIL", fail: map[mailtest.SMTPStage]*smtp.SMTPError{"MAIL": {Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "sender refused"}}, code: 550, account: true},
 		{name: "550 on RCPT", fail: map[mailtest.SMTPStage]*smtp.SMTPError{"RCPT": {Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}}, code: 550},
 		{name: "554 on DATA", fail: map[mailtest.SMTPStage]*smtp.SMTPError{"DATA": {Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "rejected"}}, code: 554},
-		{name: "451 on EHLO", failHello: errors.New("too busy"), temporary: true, code: 451},
-		{name: "wrong password", password: "wrong-password", code: 535},
+		{name: "451 on EHLO", failHello: errors.New("too busy"), temporary: true, code: 451, account: true},
+		{name: "wrong password", password: "wrong-password", code: 535, account: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			srv := startServer(t, "none", cert)
@@ -168,6 +169,9 @@ func TestSendClassifiesFailures(t *testing.T) {
 			t.Logf("error: %v", err)
 			if got := IsTemporary(err); got != c.temporary {
 				t.Errorf("IsTemporary = %v, want %v (%v)", got, c.temporary, err)
+			}
+			if got := IsAccountFailure(err); got != c.account {
+				t.Errorf("IsAccountFailure = %v, want %v (%v)", got, c.account, err)
 			}
 			var se *SendError
 			if !errors.As(err, &se) || se.Code != c.code {
@@ -206,6 +210,9 @@ func TestSendRefusesWithoutTLS(t *testing.T) {
 			if IsTemporary(err) {
 				t.Errorf("classified temporary; retrying cannot help: %v", err)
 			}
+			if !IsAccountFailure(err) {
+				t.Errorf("not an account failure; every message would fail alike, so sends must be held: %v", err)
+			}
 			if n := srv.AuthAttempts(); n != 0 {
 				t.Errorf("%d AUTH attempts: the password went out without verified TLS", n)
 			}
@@ -227,8 +234,8 @@ func TestSendTemporaryWhenUnreachable(t *testing.T) {
 	}
 	s := NewSender(smtpConfig(t, port, "none", password(testPassword)), slog.New(slog.DiscardHandler), WithTimeout(5*time.Second))
 	err = s.Send(context.Background(), testEmail(t))
-	if err == nil || !IsTemporary(err) {
-		t.Errorf("connection refused: err %v, temporary %v; want a temporary error", err, IsTemporary(err))
+	if err == nil || !IsTemporary(err) || !IsAccountFailure(err) {
+		t.Errorf("connection refused: err %v, temporary %v, account %v; want a temporary account failure", err, IsTemporary(err), IsAccountFailure(err))
 	}
 
 	// A secret command that fails is temporary too: the owner can mend it
@@ -241,7 +248,7 @@ func TestSendTemporaryWhenUnreachable(t *testing.T) {
 	// A message that cannot be rendered never will be.
 	e := testEmail(t)
 	e.MessageID = ""
-	if err := s.Send(context.Background(), e); err == nil || IsTemporary(err) {
-		t.Errorf("message without Message-ID: err %v, want permanent", err)
+	if err := s.Send(context.Background(), e); err == nil || IsTemporary(err) || IsAccountFailure(err) {
+		t.Errorf("message without Message-ID: err %v, want permanent, about the message", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -65,10 +66,19 @@ func (t realTimer) Stop() bool          { return t.t.Stop() }
 
 // Defaults of the dispatcher's options.
 const (
-	// DefaultCatchUpSpacing is the gap between two late sends, so that the
-	// reminders missed during a long outage (or held back by quiet hours)
-	// come one by one and not as a burst.
+	// DefaultCatchUpSpacing is the gap between two late sends past the
+	// first DefaultCatchUpBurst, so that the reminders missed during a long
+	// outage (or held back by quiet hours) come one by one and not as a
+	// flood.
 	DefaultCatchUpSpacing = 2 * time.Minute
+	// DefaultCatchUpBurst is how many late sends go at once before the rest
+	// are paced: a first run with a couple of past interviews should not
+	// keep the owner waiting minutes for the second.
+	DefaultCatchUpBurst = 3
+	// DefaultMaxHold caps the wait between two tries of a sender held by a
+	// failure of the account or the connection (see Health): the waits
+	// double from the minimum backoff up to this.
+	DefaultMaxHold = 10 * time.Minute
 	// DefaultStaleAfter is how late a send may be and still go out: a
 	// reminder (or nudge) more overdue than this when the dispatcher gets to
 	// it is expired instead, with the reason in last_error. Both emails are
@@ -106,6 +116,13 @@ type Option func(*Dispatcher)
 func WithCatchUpSpacing(d time.Duration) Option {
 	return func(x *Dispatcher) { x.spacing = max(d, 0) }
 }
+
+// WithCatchUpBurst sets how many late sends go at once before the rest
+// are spaced (at least 1).
+func WithCatchUpBurst(n int) Option { return func(x *Dispatcher) { x.burst = max(n, 1) } }
+
+// WithMaxHold caps the wait between two tries of a held sender.
+func WithMaxHold(d time.Duration) Option { return func(x *Dispatcher) { x.maxHold = d } }
 
 // WithStaleAfter sets how late a send may be before it is expired instead.
 func WithStaleAfter(d time.Duration) Option { return func(x *Dispatcher) { x.staleAfter = d } }
@@ -146,13 +163,32 @@ type Dispatcher struct {
 
 	spacing, staleAfter, maxSleep time.Duration
 	minBackoff, maxBackoff        time.Duration
+	maxHold                       time.Duration
 	maxAttempts                   int
+	burst                         int
 
 	kick chan struct{}
 
-	// nextLate is when the next late send may go (catch-up pacing). Only
-	// Tick reads and writes it, and Tick is never run concurrently.
-	nextLate time.Time
+	// lastLate is when the latest late send went, and lateInRow how many
+	// went since the catch-up began (catch-up pacing). Only Tick reads and
+	// writes them, and Tick is never run concurrently.
+	lastLate  time.Time
+	lateInRow int
+
+	// health is whether sending works (see Health). Tick writes it; the
+	// mutex is for Health, called from other goroutines.
+	healthMu sync.Mutex
+	health   health
+}
+
+// health is the sender's state: ok, or held since a time for a cause, with
+// the next try at retryAt after failures tries that failed.
+type health struct {
+	held     bool
+	since    time.Time
+	cause    string
+	retryAt  time.Time
+	failures int
 }
 
 // New returns a Dispatcher that sends through sender the reminders in st,
@@ -180,6 +216,7 @@ func New(st *store.Store, sender Sender, mb Mailbox, cfg *config.Config, log *sl
 		from: *from, domain: strings.ToLower(domain), inbox: "INBOX",
 		spacing: DefaultCatchUpSpacing, staleAfter: DefaultStaleAfter, maxSleep: DefaultMaxSleep,
 		minBackoff: DefaultMinBackoff, maxBackoff: DefaultMaxBackoff, maxAttempts: DefaultMaxAttempts,
+		burst: DefaultCatchUpBurst, maxHold: DefaultMaxHold,
 		kick: make(chan struct{}, 1),
 	}
 	if mb != nil && cfg.HasIMAP() {
@@ -196,6 +233,7 @@ func New(st *store.Store, sender Sender, mb Mailbox, cfg *config.Config, log *sl
 	d.maxBackoff = max(d.maxBackoff, d.minBackoff)
 	d.maxSleep = max(d.maxSleep, time.Millisecond)
 	d.maxAttempts = max(d.maxAttempts, 1)
+	d.maxHold = max(d.maxHold, d.minBackoff)
 	return d, nil
 }
 

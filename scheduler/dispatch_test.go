@@ -156,8 +156,9 @@ func TestDispatchQuietHours(t *testing.T) {
 	}
 }
 
-// Reminders missed while the daemon was down go once each, spaced; one
-// more than a week late is expired with the reason instead.
+// Reminders missed while the daemon was down go once each: the first three
+// at once, the rest spaced; one more than a week late is expired with the
+// reason instead.
 func TestDispatchCatchUp(t *testing.T) {
 	s := newSetup(t, false, "")
 	spacing := 2 * time.Minute
@@ -172,8 +173,8 @@ func TestDispatchCatchUp(t *testing.T) {
 
 	now := t0
 	next := tick(t, d, now)
-	if n := len(s.smtp.Messages()); n != 1 {
-		t.Fatalf("first pass sent %d, want 1 (the first catch-up goes at once)", n)
+	if n := len(s.smtp.Messages()); n != DefaultCatchUpBurst {
+		t.Fatalf("first pass sent %d, want %d (the first catch-ups go at once)", n, DefaultCatchUpBurst)
 	}
 	if !next.Equal(now.Add(spacing)) {
 		t.Errorf("next pass at %v, want %v", next, now.Add(spacing))
@@ -188,10 +189,10 @@ func TestDispatchCatchUp(t *testing.T) {
 		now = now.Add(step)
 		tick(t, d, now)
 	}
-	// t0+3m: two catch-ups (t0, t0+2m) and the on-time one.
+	// t0+3m: four catch-ups (three at t0, one at t0+2m) and the on-time one.
 	msgs := s.smtp.Messages()
-	if len(msgs) != 3 {
-		t.Fatalf("at +3m %d sent, want 3", len(msgs))
+	if len(msgs) != 5 {
+		t.Fatalf("at +3m %d sent, want 5", len(msgs))
 	}
 	if r := s.reminder(t, onTime, interview.ThankYou); r.State != store.StateSent {
 		t.Errorf("the on-time reminder was held back: %s", r.State)
@@ -211,7 +212,8 @@ func TestDispatchCatchUp(t *testing.T) {
 		}
 		seen[m.MessageID] = true
 	}
-	// Oldest first, one per spacing: the deliveries in store order.
+	// Oldest first, the burst at once and then one per spacing: the
+	// deliveries in store order.
 	var sentAt []time.Time
 	for _, id := range ids {
 		r := s.reminder(t, id, interview.ThankYou)
@@ -221,7 +223,11 @@ func TestDispatchCatchUp(t *testing.T) {
 		sentAt = append(sentAt, r.SentAt)
 	}
 	for i := 1; i < len(sentAt); i++ {
-		if gap := sentAt[i].Sub(sentAt[i-1]); gap < spacing {
+		gap := sentAt[i].Sub(sentAt[i-1])
+		switch {
+		case i < DefaultCatchUpBurst && gap != 0:
+			t.Errorf("catch-ups %d and %d sent %v apart, want at once", i-1, i, gap)
+		case i >= DefaultCatchUpBurst && gap < spacing:
 			t.Errorf("catch-ups %d and %d sent %v apart, want at least %v", i-1, i, gap, spacing)
 		}
 	}

@@ -105,11 +105,24 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 			// mailbox (or, without one, sends it again).
 			return err
 		}
+		d.healthy(sctx, now)
 		log.Info("reminder sent", slog.Int("attempts", attempts))
 		return nil
 	}
 	text := d.redact(err, w.r.Token).Error()
 	switch {
+	case mailer.IsAccountFailure(err):
+		// Not this message's fault: every send would fail the same way.
+		// Nothing is given up; every send waits for the account to work.
+		// The reminder keeps its time: the hold (in this process) makes it
+		// wait, so that a restart, a reload or the server coming back
+		// sends it at once, and its lateness is still judged from it.
+		d.hold(sctx, now, text, log)
+		at := w.at
+		if at.IsZero() || at.After(now) {
+			at = now
+		}
+		return d.record(d.store.SendRetry(sctx, a, at, "held: "+text))
 	case !mailer.IsTemporary(err):
 		log.Error("reminder refused; given up", slog.String("error", text), slog.Int("attempts", attempts))
 		return d.record(d.store.SendFailed(sctx, a, now, text))

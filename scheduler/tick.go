@@ -64,9 +64,10 @@ func (d *Dispatcher) next(r store.ReminderRecord) work {
 //     in the owner's Inbox, else sent again with the same Message-ID;
 //   - a send that is due goes out, unless now is in quiet hours (it waits
 //     for their end), or it is more than the stale limit late (the reminder
-//     expires instead, saying why), or it is late and another late send went
+//     expires instead, saying why), or sending is held (see Health: it
+//     waits for the next try), or it is late and the catch-up burst went
 //     out less than the catch-up spacing ago (it waits its turn: the first
-//     goes at once, the rest one per spacing);
+//     few go at once, the rest one per spacing);
 //   - a reminder whose last nudge went unanswered for nag_every expires.
 //
 // An error is returned only when the store cannot be read or written; a
@@ -138,9 +139,14 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (time.Time, error)
 			later(quietUntil)
 			continue
 		}
+		if until := d.heldUntil(); until.After(now) {
+			// Sending is held (see Health): wait for the next try.
+			later(until)
+			continue
+		}
 		late := !w.inFlight && now.Sub(w.at) > lateGrace
-		if late && now.Before(d.nextLate) {
-			later(d.nextLate)
+		if late && d.lateInRow >= d.burst && now.Before(d.lastLate.Add(d.spacing)) {
+			later(d.lastLate.Add(d.spacing))
 			continue
 		}
 		if err := d.send(ctx, w, now, log); err != nil {
@@ -148,7 +154,11 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (time.Time, error)
 		}
 		worked = true
 		if late {
-			d.nextLate = now.Add(d.spacing)
+			if now.Sub(d.lastLate) > d.spacing {
+				d.lateInRow = 0 // a new catch-up
+			}
+			d.lateInRow++
+			d.lastLate = now
 		}
 	}
 	if !worked {
@@ -186,10 +196,7 @@ func (d *Dispatcher) resolve(ctx context.Context, w work, state, note string, no
 // failed: minBackoff doubled per earlier attempt, capped at maxBackoff, less
 // a random part of up to a quarter so that retries do not line up.
 func (d *Dispatcher) backoff(attempts int) time.Duration {
-	w := d.maxBackoff
-	if shift := attempts - 1; shift >= 0 && shift < 30 {
-		w = min(d.minBackoff<<shift, d.maxBackoff)
-	}
+	w := doubled(d.minBackoff, attempts-1, d.maxBackoff)
 	return w - rand.N(w/4+1)
 }
 

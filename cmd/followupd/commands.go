@@ -4,13 +4,16 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/explain"
 )
 
-// flags returns a FlagSet for one command that prints its usage to e.stderr.
+// flags returns a FlagSet for one command that prints its usage to
+// e.stderr (run points that at stdout for --help and help CMD).
 func flags(e *env, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -85,41 +88,44 @@ func runExplain(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-func runCheck(ctx context.Context, e *env, args []string) error {
-	fs := flags(e, "check", "[--config FILE]")
-	cfgPath := fs.String("config", "", "configuration `file`")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(e, *cfgPath)
-	if err != nil {
-		return err
-	}
-	if cfg.HasIMAP() {
-		if _, err := cfg.IMAP(); err != nil {
-			return err
-		}
-	}
-	if cfg.HasSMTP() {
-		if _, err := cfg.SMTP(); err != nil {
-			return err
-		}
-	}
-	src := cfg.Path
-	if src == "" {
-		src = "built-in defaults (no config file found)"
-	}
-	fmt.Fprintf(e.stdout, "configuration OK: %s\n", src)
-	fmt.Fprintf(e.stdout, "  owner zone %s, %d calendar(s), %d company rule(s), imap %v, smtp %v\n",
-		cfg.Owner.Location, len(cfg.Calendars), len(cfg.Companies), cfg.HasIMAP(), cfg.HasSMTP())
-	return nil
-}
-
 func runVersion(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "version", "")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "followupd %s\n", version)
+	fmt.Fprintln(e.stdout, versionLine())
 	return nil
+}
+
+// versionLine is "followupd VERSION (REVISION DATE)": the version set at
+// link time, else the module version, and the VCS revision the binary was
+// built from, both from the build information Go embeds.
+func versionLine() string {
+	v := version
+	rev := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "dev" && bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		var when, dirty string
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				when = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					dirty = "+modified"
+				}
+			}
+		}
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if rev != "" {
+			rev = " (" + strings.TrimSpace(rev+dirty+" "+when) + ")"
+		}
+	}
+	return "followupd " + v + rev
 }

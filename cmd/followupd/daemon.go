@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/followupd/followupd/config"
@@ -85,10 +84,14 @@ func runList(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return writeListJSON(e.stdout, ivs)
+		health, err := st.SenderHealth(ctx)
+		if err != nil {
+			return err
 		}
-		return writeListText(e.stdout, ivs, cfg.Owner.Location)
+		if *asJSON {
+			return writeListJSON(e.stdout, ivs, health, time.Now())
+		}
+		return writeListText(e.stdout, ivs, health, cfg.Owner.Location, time.Now())
 	})
 }
 
@@ -114,11 +117,18 @@ type listInterviewer struct {
 }
 
 type listReminder struct {
-	ID        int64  `json:"id"`
-	Kind      string `json:"kind"`
-	State     string `json:"state"`
-	Due       string `json:"due"`
-	Attempts  int    `json:"attempts"`
+	ID       int64  `json:"id"`
+	Kind     string `json:"kind"`
+	State    string `json:"state"`
+	Due      string `json:"due"`
+	Attempts int    `json:"attempts"`
+	// NextAttempt is when the next send is due when not at Due: a snooze,
+	// a retry, a nudge.
+	NextAttempt string `json:"next_attempt,omitempty"`
+	// Held is true for a send that is due but waits for the sender, which
+	// a failure of the account or the connection holds.
+	Held      bool   `json:"held,omitempty"`
+	Snoozed   bool   `json:"snoozed,omitempty"`
 	LastError string `json:"last_error,omitempty"`
 }
 
@@ -129,7 +139,7 @@ func utc(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func writeListJSON(w io.Writer, ivs []store.InterviewRecord) error {
+func writeListJSON(w io.Writer, ivs []store.InterviewRecord, health store.SenderHealth, now time.Time) error {
 	out := make([]listInterview, 0, len(ivs))
 	for _, r := range ivs {
 		li := listInterview{ID: r.ID, UID: r.UID, Status: string(r.Status), Summary: r.Summary, Company: r.Company,
@@ -145,40 +155,16 @@ func writeListJSON(w io.Writer, ivs []store.InterviewRecord) error {
 			li.Interviewers = append(li.Interviewers, listInterviewer{p.Name, p.Email, string(p.Honorific)})
 		}
 		for _, rem := range r.Reminders {
-			li.Reminders = append(li.Reminders, listReminder{rem.ID, string(rem.Kind), rem.State, utc(rem.Due), rem.Attempts, rem.LastError})
+			st := standing(rem, health, now)
+			li.Reminders = append(li.Reminders, listReminder{ID: rem.ID, Kind: string(rem.Kind), State: rem.State,
+				Due: utc(rem.Due), Attempts: rem.Attempts, NextAttempt: utc(rem.NextAttempt), Held: st.word == "held",
+				Snoozed: st.word == "snoozed", LastError: rem.LastError})
 		}
 		out = append(out, li)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-func writeListText(w io.Writer, ivs []store.InterviewRecord, loc *time.Location) error {
-	if len(ivs) == 0 {
-		_, err := fmt.Fprintln(w, "no interviews known yet")
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, r := range ivs {
-		fmt.Fprintf(tw, "#%d\t%s\t%s\t%s\n", r.ID, r.Start.In(loc).Format("Mon 2 Jan 2006 15:04 MST"), r.Status, clean(r.Summary))
-		var people []string
-		for _, p := range r.Interviewers {
-			people = append(people, strings.TrimSpace(string(p.Honorific)+" "+p.Name)+" <"+p.Email+">")
-		}
-		fmt.Fprintf(tw, "\tcompany\t%s\t%s\n", clean(r.Company), strings.Join(r.Sources, ", "))
-		if len(people) > 0 {
-			fmt.Fprintf(tw, "\twith\t%s\t\n", clean(strings.Join(people, ", ")))
-		}
-		for _, rem := range r.Reminders {
-			extra := ""
-			if rem.LastError != "" {
-				extra = " (" + clean(rem.LastError) + ")"
-			}
-			fmt.Fprintf(tw, "\t%s #%d\t%s\tdue %s%s\n", rem.Kind, rem.ID, rem.State, rem.Due.In(loc).Format("Mon 2 Jan 15:04 MST"), extra)
-		}
-	}
-	return tw.Flush()
 }
 
 // clean keeps outside text on one line.

@@ -31,14 +31,18 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "[--config FILE] [--log-level L] [--log-json]", "run the daemon in the foreground", runDaemon},
+		{"check", "[--config FILE] [--offline] [--json]", "prove the set-up: secrets, IMAP, SMTP, calendars, store", runCheck},
 		{"list", "[--config FILE] [--json]", "show interviews, their sources and follow-ups", runList},
+		{"add", "--company C --start \"YYYY-MM-DD HH:MM\" [flags]", "add an interview by hand", runAdd},
 		{"explain", "[--config FILE] [--json] FILE...", "say what the daemon would do with .ics and .eml files", runExplain},
 		{"done", "[--config FILE] [--kind K] ID", "mark an interview's follow-up done", runDone},
-		{"snooze", "[--config FILE] [--kind K] ID LENGTH", "put an interview's follow-up off: 3h, 2d, 1bd", runSnooze},
+		{"snooze", "[--config FILE] [--kind K] ID LENGTH|until DATE [TIME]", "put a follow-up off: 3h, 2d, 1bd, until 2026-12-05 10:00", runSnooze},
+		{"skip", "[--config FILE] [--kind K] ID", "skip an interview's follow-up", runSkip},
+		{"retry", "[--config FILE] [--kind K] ID", "send an interview's failed follow-ups again", runRetry},
 		{"cancel", "[--config FILE] ID", "cancel an interview and its open follow-ups", runCancel},
-		{"check", "[--config FILE]", "validate the configuration", runCheck},
 		{"demo", "[--log-level L]", "show the whole lifecycle on built-in mail servers", runDemo},
-		{"version", "", "print the version", runVersion},
+		{"version", "", "print the version and the revision it was built from", runVersion},
+		{"help", "[COMMAND]", "print the usage of followupd or of one command", nil},
 	}
 }
 
@@ -81,18 +85,34 @@ func main() {
 // run runs one command line and returns the exit code: 0 success, 1 failure,
 // 2 usage error.
 func run(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
 		usage(e.stderr)
-		if len(args) == 0 {
-			return 2
-		}
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		usage(e.stdout)
 		return 0
+	case "-version", "--version":
+		args = []string{"version"}
+	case "help":
+		if len(args) == 1 {
+			usage(e.stdout)
+			return 0
+		}
+		// help CMD is CMD --help.
+		args = []string{args[1], "--help"}
 	}
 	for _, c := range commands() {
-		if c.name != args[0] {
+		if c.name != args[0] || c.run == nil {
 			continue
 		}
-		err := c.run(ctx, e, args[1:])
+		ce := e
+		if wantsHelp(args[1:]) {
+			// Usage asked for is the output, not an error.
+			ce = &env{stdout: e.stdout, stderr: e.stdout, getenv: e.getenv}
+		}
+		err := c.run(ctx, ce, args[1:])
 		var ee *exitError
 		switch {
 		case err == nil:
@@ -116,14 +136,28 @@ func run(ctx context.Context, e *env, args []string) int {
 	return 2
 }
 
+// wantsHelp reports whether a command's arguments ask for its usage.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: followupd COMMAND [flags]")
 	fmt.Fprintln(w)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %-36s %s\n", c.name, c.args, c.help)
+		fmt.Fprintf(w, "  %-8s %s\n  %-8s   %s\n", c.name, c.args, "", c.help)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "The configuration is --config FILE, else $FOLLOWUPD_CONFIG, else")
 	fmt.Fprintln(w, "$XDG_CONFIG_HOME/followupd/config.toml, else /etc/followupd/config.toml;")
 	fmt.Fprintln(w, "without one, built-in defaults apply. See config.example.toml.")
+	fmt.Fprintln(w, "followupd help COMMAND (or COMMAND --help) shows one command's flags.")
 }

@@ -85,21 +85,51 @@ func TestUsageAndErrors(t *testing.T) {
 	if code, _, _ := runCLI(t, "explain", "--bogus", "x"); code != 2 {
 		t.Errorf("unknown flag: exit %d, want 2", code)
 	}
-	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(out, "followupd ") {
-		t.Errorf("version: exit %d, %q", code, out)
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		if code, out, _ := runCLI(t, args...); code != 0 || !strings.HasPrefix(out, "followupd ") {
+			t.Errorf("%v: exit %d, %q", args, code, out)
+		}
+	}
+	// help CMD and CMD --help print that command's usage to stdout.
+	for _, args := range [][]string{{"help", "snooze"}, {"snooze", "--help"}, {"snooze", "-h", "1"}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 || !strings.Contains(out, "usage: followupd snooze") || !strings.Contains(out, "-kind") || errOut != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	if code, out, _ := runCLI(t, "help"); code != 0 || !strings.Contains(out, "add") || !strings.Contains(out, "retry") {
+		t.Errorf("help: exit %d, %q", code, out)
 	}
 }
 
-func TestCheck(t *testing.T) {
-	if code, out, _ := runCLI(t, "check"); code != 0 || !strings.Contains(out, "built-in defaults") {
-		t.Errorf("check on defaults: exit %d, %q", code, out)
+// The version names the module version and the revision from the build
+// information; a test binary has the module's version at least.
+func TestVersionLine(t *testing.T) {
+	if v := versionLine(); !strings.HasPrefix(v, "followupd ") || len(v) <= len("followupd ") {
+		t.Errorf("version line %q", v)
 	}
-	if code, out, errOut := runCLI(t, "check", "--config", filepath.Join("..", "..", "config.example.toml")); code != 0 {
-		t.Errorf("check on the example: exit %d, %q %q", code, out, errOut)
+}
+
+func TestCheckOffline(t *testing.T) {
+	if code, out, _ := runCLI(t, "check", "--offline"); code != 0 || !strings.Contains(out, "built-in defaults") {
+		t.Errorf("check --offline on defaults: exit %d, %q", code, out)
+	}
+	if code, out, errOut := runCLI(t, "check", "--offline", "--config", filepath.Join("..", "..", "config.example.toml")); code != 0 {
+		t.Errorf("check --offline on the example: exit %d, %q %q", code, out, errOut)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.toml")
 	os.WriteFile(bad, []byte("[owner]\nnmae = \"x\"\n"), 0o600)
-	if code, _, errOut := runCLI(t, "check", "--config", bad); code != 1 || !strings.Contains(errOut, "bad.toml:2") {
-		t.Errorf("check on a bad config: exit %d, stderr %q", code, errOut)
+	for _, flag := range []string{"--offline", "--json"} {
+		if code, out, _ := runCLI(t, "check", flag, "--config", bad); code != 1 || !strings.Contains(out, "bad.toml:2") {
+			t.Errorf("check %s on a bad config: exit %d, stdout %q", flag, code, out)
+		}
+	}
+	// Without --offline, the defaults prove nothing: no owner, nothing to
+	// watch, no way to send.
+	code, out, _ := runCLI(t, "check")
+	for _, want := range []string{"FAIL  owner: owner.email is not set", "FAIL  sources: nothing to watch", "FAIL  smtp: no [smtp]"} {
+		if code != 1 || !strings.Contains(out, want) {
+			t.Errorf("check on defaults: exit %d, want 1 and %q in:\n%s", code, want, out)
+		}
 	}
 }

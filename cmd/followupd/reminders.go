@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,16 +12,22 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/daemon"
 	"github.com/followupd/followupd/interview"
-	"github.com/followupd/followupd/scheduler"
+	"github.com/followupd/followupd/replies"
 	"github.com/followupd/followupd/store"
 )
 
-// The owner's commands on follow-ups: done, snooze, cancel. They write to the
-// store directly; a running daemon notices at its next read of the store,
-// within scheduler.DefaultMaxSleep (a minute).
+// The owner's commands on follow-ups: done, snooze, skip, cancel, retry.
+// done, snooze, skip and cancel go through the store operation the owner's
+// replies use (store.ApplyOwnerCommand), snooze's length is read by the
+// reply parser, and what they print is the acknowledgement email's wording
+// (daemon.Acknowledgement): the same words mean the same, and accept and
+// refuse the same states, whether the owner replies or types them. A
+// running daemon notices the change at its next read of the store, within
+// scheduler.DefaultMaxSleep (a minute).
 
-const pickedUp = "a running followupd picks this up within a minute"
+const pickedUp = "A running followupd picks this up within a minute."
 
 func runDone(ctx context.Context, e *env, args []string) (err error) {
 	const usage = "[--config FILE] [--kind thank_you|follow_up_call] ID"
@@ -39,20 +47,40 @@ func runDone(ctx context.Context, e *env, args []string) (err error) {
 		if err != nil {
 			return err
 		}
-		outcome := ""
+		rep := replies.Reply{Command: replies.Sent}
+		c := store.OwnerCommand{Command: string(replies.Sent), Action: store.ActionConfirm, Kind: r.Kind}
 		if r.Kind == interview.FollowUpCall {
-			outcome = "called" // as the "called" reply records it
+			rep.Command, c.Command, c.Outcome = replies.Called, string(replies.Called), store.OutcomeCalled
 		}
-		if err := st.ResolveReminder(ctx, r.ID, store.StateConfirmed, outcome, "", now); err != nil {
-			return reminderError(r, err)
+		return applyOwner(ctx, e, st, cfg, rec, r, rep, c, now)
+	})
+}
+
+func runSkip(ctx context.Context, e *env, args []string) (err error) {
+	const usage = "[--config FILE] [--kind thank_you|follow_up_call] ID"
+	fs := flags(e, "skip", usage)
+	cfgPath := fs.String("config", "", "configuration `file`")
+	kind := fs.String("kind", "", "which follow-up: thank_you or follow_up_call (default: the earliest open one)")
+	pos, err := parseAll(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	return withInterview(ctx, e, *cfgPath, pos[0], func(st *store.Store, cfg *config.Config, rec store.InterviewRecord, now time.Time) error {
+		r, err := pickReminder(rec, *kind, true)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(e.stdout, "%s of interview #%d marked done; %s\n", describe(r), rec.ID, pickedUp)
-		return nil
+		c := store.OwnerCommand{Command: string(replies.Skip), Action: store.ActionSkip}
+		return applyOwner(ctx, e, st, cfg, rec, r, replies.Reply{Command: replies.Skip}, c, now)
 	})
 }
 
 func runSnooze(ctx context.Context, e *env, args []string) (err error) {
-	const usage = "[--config FILE] [--kind thank_you|follow_up_call] ID LENGTH"
+	const usage = "[--config FILE] [--kind thank_you|follow_up_call] ID 3h|2d|1bd|until YYYY-MM-DD [HH:MM]"
 	fs := flags(e, "snooze", usage)
 	cfgPath := fs.String("config", "", "configuration `file`")
 	kind := fs.String("kind", "", "which follow-up: thank_you or follow_up_call (default: the earliest open one)")
@@ -60,29 +88,23 @@ func runSnooze(ctx context.Context, e *env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
+	if len(pos) < 2 {
 		fs.Usage()
 		return errUsage
 	}
 	return withInterview(ctx, e, *cfgPath, pos[0], func(st *store.Store, cfg *config.Config, rec store.InterviewRecord, now time.Time) error {
-		until, err := snoozeUntil(pos[1], now, cfg)
-		if err != nil {
-			return &exitError{code: 2, err: err}
+		// The words a reply would carry, read by the reply parser: the same
+		// units, limits and DST rule.
+		rep := replies.ParseCommand("snooze "+strings.Join(pos[1:], " "), now, replies.RulesFrom(cfg, now))
+		if rep.Command != replies.Snooze {
+			return &exitError{code: 2, err: fmt.Errorf("snooze %s: %s", strings.Join(pos[1:], " "), rep.Hint)}
 		}
 		r, err := pickReminder(rec, *kind, false)
 		if err != nil {
 			return err
 		}
-		if err := st.SnoozeReminder(ctx, r.ID, until); err != nil {
-			return reminderError(r, err)
-		}
-		what := "sent"
-		if r.State == store.StateSent {
-			what = "nudged again"
-		}
-		fmt.Fprintf(e.stdout, "%s of interview #%d snoozed: %s %s at the earliest; %s\n", describe(r), rec.ID, what,
-			until.In(cfg.Owner.Location).Format("Mon 2 Jan 15:04 MST"), pickedUp)
-		return nil
+		c := store.OwnerCommand{Command: string(replies.Snooze), Action: store.ActionSnooze, Until: rep.Until}
+		return applyOwner(ctx, e, st, cfg, rec, r, rep, c, now)
 	})
 }
 
@@ -98,13 +120,106 @@ func runCancel(ctx context.Context, e *env, args []string) (err error) {
 		return errUsage
 	}
 	return withInterview(ctx, e, *cfgPath, pos[0], func(st *store.Store, cfg *config.Config, rec store.InterviewRecord, now time.Time) error {
-		n, err := st.CancelInterview(ctx, rec.ID, now)
-		if err != nil {
-			return err
+		if len(rec.Reminders) == 0 {
+			// Nothing a reply could have answered: cancel it directly.
+			if _, err := st.CancelInterview(ctx, rec.ID, now); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "#%d: the interview is cancelled; it had no follow-ups.\n", rec.ID)
+			return nil
 		}
-		fmt.Fprintf(e.stdout, "interview #%d cancelled, %d open follow-up(s) with it; %s\n", rec.ID, n, pickedUp)
+		c := store.OwnerCommand{Command: string(replies.Cancel), Action: store.ActionCancel}
+		return applyOwner(ctx, e, st, cfg, rec, rec.Reminders[0], replies.Reply{Command: replies.Cancel}, c, now)
+	})
+}
+
+func runRetry(ctx context.Context, e *env, args []string) (err error) {
+	const usage = "[--config FILE] [--kind thank_you|follow_up_call] ID"
+	fs := flags(e, "retry", usage)
+	cfgPath := fs.String("config", "", "configuration `file`")
+	kind := fs.String("kind", "", "which follow-up: thank_you or follow_up_call (default: every failed one)")
+	pos, err := parseAll(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	return withInterview(ctx, e, *cfgPath, pos[0], func(st *store.Store, cfg *config.Config, rec store.InterviewRecord, now time.Time) error {
+		var todo []store.ReminderRecord
+		if *kind != "" {
+			r, err := pickReminder(rec, *kind, true)
+			if err != nil {
+				return err
+			}
+			todo = append(todo, r)
+		} else {
+			for _, r := range rec.Reminders {
+				if r.State == store.StateFailed {
+					todo = append(todo, r)
+				}
+			}
+		}
+		if len(todo) == 0 {
+			return fmt.Errorf("interview #%d has no failed follow-up (see followupd list)", rec.ID)
+		}
+		for _, r := range todo {
+			if err := st.RetryReminder(ctx, r.ID, now); err != nil {
+				if errors.Is(err, store.ErrChanged) {
+					return fmt.Errorf("%s is %s, not failed; only a failed follow-up is retried", describe(r), r.State)
+				}
+				return err
+			}
+			fmt.Fprintf(e.stdout, "#%d: the %s goes out again shortly (it failed: %s).\n", rec.ID, noun(r.Kind), clean(r.LastError))
+		}
+		fmt.Fprintln(e.stdout, pickedUp)
 		return nil
 	})
+}
+
+// applyOwner applies c, a command on reminder r of interview rec, as a
+// reply would, and prints the acknowledgement's words. A command that
+// changes nothing (the follow-up already so, or being sent right now) is
+// an error, with the same words.
+func applyOwner(ctx context.Context, e *env, st *store.Store, cfg *config.Config, rec store.InterviewRecord,
+	r store.ReminderRecord, rep replies.Reply, c store.OwnerCommand, now time.Time) error {
+	id, err := cliMessageID()
+	if err != nil {
+		return err
+	}
+	c.MessageID, c.ReminderID, c.Date, c.Now = id, r.ID, now, now
+	res, err := st.ApplyOwnerCommand(ctx, c, nil)
+	if err != nil {
+		return err
+	}
+	changed, next := daemon.Acknowledgement(cfg, now, rep, c, r, res)
+	if !res.Changed {
+		return fmt.Errorf("#%d: %s", rec.ID, changed)
+	}
+	fmt.Fprintf(e.stdout, "#%d: %s\n", rec.ID, changed)
+	if next != "" {
+		fmt.Fprintln(e.stdout, next)
+	}
+	fmt.Fprintln(e.stdout, pickedUp)
+	return nil
+}
+
+// cliMessageID names one command given on the command line, as a reply's
+// Message-ID names a reply: the store records each once.
+func cliMessageID() (string, error) {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("make command id: %w", err)
+	}
+	return "cli." + hex.EncodeToString(b[:]) + "@followupd.invalid", nil
+}
+
+func noun(k interview.ReminderKind) string {
+	if k == interview.FollowUpCall {
+		return "follow-up call"
+	}
+	return "thank-you note"
 }
 
 // parseAll parses flags given before, between or after the positional
@@ -195,27 +310,3 @@ func reminderError(r store.ReminderRecord, err error) error {
 }
 
 func describe(r store.ReminderRecord) string { return fmt.Sprintf("%s #%d", r.Kind, r.ID) }
-
-// snoozeUntil reads a snooze length: a duration ("3h", "90m", "2d"), or
-// business days ("1bd": the same time of day one business day later,
-// skipping weekends and holidays, in the owner's zone).
-func snoozeUntil(s string, now time.Time, cfg *config.Config) (time.Time, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if n, ok := strings.CutSuffix(s, "bd"); ok {
-		days, err := strconv.Atoi(n)
-		if err != nil || days < 1 || days > 60 {
-			return time.Time{}, fmt.Errorf("snooze %q: want a number of business days from 1 to 60, such as 1bd", s)
-		}
-		local := now.In(cfg.Owner.Location)
-		day := scheduler.AddBusinessDays(config.DateOf(local), days, cfg.Schedule)
-		return config.ClockTime{Hour: local.Hour(), Minute: local.Minute()}.On(day, cfg.Owner.Location), nil
-	}
-	d, err := config.ParseDuration(s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("snooze: %w, or business days such as 1bd", err)
-	}
-	if d <= 0 {
-		return time.Time{}, fmt.Errorf("snooze %q: want a length greater than zero", s)
-	}
-	return now.Add(d), nil
-}

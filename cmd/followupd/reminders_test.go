@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/store"
@@ -78,7 +79,7 @@ func TestDoneCommand(t *testing.T) {
 
 	// Without --kind: the earliest open follow-up, the thank-you.
 	code, out, errOut := runCLI(t, "done", "--config", cfg, "#1")
-	if code != 0 || !strings.Contains(out, "thank_you") || !strings.Contains(out, "marked done") {
+	if code != 0 || !strings.Contains(out, "#1: The thank-you note to Acme is marked sent.") || !strings.Contains(out, "follow-up call outline comes") {
 		t.Fatalf("done: exit %d, %q %q", code, out, errOut)
 	}
 	rs := storedReminders(t, db)
@@ -87,10 +88,10 @@ func TestDoneCommand(t *testing.T) {
 	}
 
 	// Again with --kind, which may come after the id.
-	if code, _, errOut := runCLI(t, "done", "1", "--kind", "thank_you", "--config", cfg); code != 1 || !strings.Contains(errOut, "already confirmed") {
+	if code, _, errOut := runCLI(t, "done", "1", "--kind", "thank_you", "--config", cfg); code != 1 || !strings.Contains(errOut, "already marked sent; nothing changed") {
 		t.Errorf("done twice: exit %d, %q", code, errOut)
 	}
-	if code, out, errOut := runCLI(t, "done", "--config", cfg, "1"); code != 0 || !strings.Contains(out, "follow_up_call") {
+	if code, out, errOut := runCLI(t, "done", "--config", cfg, "1"); code != 0 || !strings.Contains(out, "follow-up call to Acme is marked done") {
 		t.Fatalf("done for the call: exit %d, %q %q", code, out, errOut)
 	}
 	if r := storedReminders(t, db)[interview.FollowUpCall]; r.State != store.StateConfirmed || r.Outcome != "called" {
@@ -119,7 +120,7 @@ func TestDoneCommand(t *testing.T) {
 func TestSnoozeCommand(t *testing.T) {
 	cfg, db := reminderFixture(t)
 	before := time.Now()
-	if code, out, errOut := runCLI(t, "snooze", "--config", cfg, "1", "2d"); code != 0 || !strings.Contains(out, "snoozed") {
+	if code, out, errOut := runCLI(t, "snooze", "--config", cfg, "1", "2d"); code != 0 || !strings.Contains(out, "put off until") {
 		t.Fatalf("snooze: exit %d, %q %q", code, out, errOut)
 	}
 	r := storedReminders(t, db)[interview.ThankYou]
@@ -146,9 +147,10 @@ func TestSnoozeCommand(t *testing.T) {
 		err  string
 	}{
 		{[]string{"snooze", "--config", cfg, "1"}, 2, "usage"},
-		{[]string{"snooze", "--config", cfg, "1", "soon"}, 2, "duration"},
-		{[]string{"snooze", "--config", cfg, "1", "0s"}, 2, "greater than zero"},
-		{[]string{"snooze", "--config", cfg, "1", "0bd"}, 2, "business days"},
+		{[]string{"snooze", "--config", cfg, "1", "soon"}, 2, "snooze takes 3h, 2d, 1bd"},
+		{[]string{"snooze", "--config", cfg, "1", "0bd"}, 2, "snooze takes"},
+		{[]string{"snooze", "--config", cfg, "1", "400d"}, 2, "at most 365d"},
+		{[]string{"snooze", "--config", cfg, "1", "until", "2020-01-01"}, 2, "already past"},
 	} {
 		if code, _, errOut := runCLI(t, c.args...); code != c.code || !strings.Contains(errOut, c.err) {
 			t.Errorf("%q: exit %d, %q; want %d and %q", c.args, code, errOut, c.code, c.err)
@@ -169,7 +171,7 @@ func TestSnoozeCommand(t *testing.T) {
 func TestCancelCommand(t *testing.T) {
 	cfg, db := reminderFixture(t)
 	code, out, errOut := runCLI(t, "cancel", "--config", cfg, "1")
-	if code != 0 || !strings.Contains(out, "2 open follow-up(s)") {
+	if code != 0 || !strings.Contains(out, "All follow-ups for Acme are cancelled") {
 		t.Fatalf("cancel: exit %d, %q %q", code, out, errOut)
 	}
 	for kind, r := range storedReminders(t, db) {
@@ -206,5 +208,74 @@ func TestListShowsSendFailure(t *testing.T) {
 	code, out, errOut := runCLI(t, "list", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "failed") || !strings.Contains(out, "(550 5.1.1 no such mailbox)") {
 		t.Errorf("list: exit %d, %q %q", code, out, errOut)
+	}
+}
+
+// list keeps to the terminal's 100 columns: long summaries and errors are
+// cut, and the columns of the follow-ups line up.
+func TestListFitsTheTerminal(t *testing.T) {
+	cfg, db := reminderFixture(t)
+	withTestStore(t, db, func(st *store.Store) {
+		a := store.Attempt{Reminder: 1, MessageID: "m@x"}
+		if _, err := st.BeginSend(context.Background(), a, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SendFailed(context.Background(), a, time.Now(), "550 5.1.1 "+strings.Repeat("the mailbox is gone ", 10)); err != nil {
+			t.Fatal(err)
+		}
+		iv := interview.Interview{Key: interview.Key{UID: "cli-2"}, Status: interview.Scheduled,
+			Summary: "Interview " + strings.Repeat("with a very long title ", 8), Company: "Globex",
+			Start: time.Now().Add(time.Hour), End: time.Now().Add(2 * time.Hour)}
+		plan := func(interview.Interview) []interview.Reminder {
+			return []interview.Reminder{{Kind: interview.ThankYou, Due: time.Now().Add(3 * time.Hour)}}
+		}
+		if _, err := st.Apply(context.Background(), store.Report{Source: "calendar:t", Interviews: []interview.Interview{iv}}, time.Now(), plan); err != nil {
+			t.Fatal(err)
+		}
+	})
+	code, out, errOut := runCLI(t, "list", "--config", cfg)
+	if code != 0 {
+		t.Fatalf("list: exit %d, %s", code, errOut)
+	}
+	col := -1
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if n := utf8.RuneCountInString(line); n > 100 {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+		for _, kind := range []string{"thank_you ", "follow_up_call "} {
+			if strings.HasPrefix(strings.TrimSpace(line), kind) {
+				at := strings.Index(line, "#")
+				if col >= 0 && at != col {
+					t.Errorf("follow-up rows not aligned:\n%s", out)
+				}
+				col = at
+			}
+		}
+	}
+	if !strings.Contains(out, "followupd retry 1") || !strings.Contains(out, "…") {
+		t.Errorf("list output:\n%s", out)
+	}
+}
+
+// snooze until answers in the acknowledgement's words, naming the year
+// only when the date is not in this one.
+func TestSnoozeUntilSaysTheYear(t *testing.T) {
+	cfg, _ := reminderFixture(t)
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().In(ny)
+	until := now.AddDate(0, 0, 200)
+	code, out, errOut := runCLI(t, "snooze", "--config", cfg, "1", "until", until.Format("2006-01-02"), "10:00")
+	if code != 0 {
+		t.Fatalf("snooze until: exit %d, %s", code, errOut)
+	}
+	want := until.Format("Monday, January 2") + " at 10:00"
+	if until.Year() != now.Year() {
+		want = until.Format("Monday, January 2, 2006") + " at 10:00"
+	}
+	if !strings.Contains(out, "is put off until "+want+".") {
+		t.Errorf("snooze until %s: %q, want %q", until.Format("2006-01-02"), out, want)
 	}
 }
