@@ -118,6 +118,11 @@ func WithBackoff(lo, hi time.Duration) Option {
 	return func(x *Dispatcher) { x.minBackoff, x.maxBackoff = lo, hi }
 }
 
+// WithPassHook sets a function called as each pass of work (Tick) begins;
+// the function it returns is called with the pass's error when it ends. The
+// daemon uses it to tell a dispatcher at work from a hung one.
+func WithPassHook(begin func() (end func(error))) Option { return func(x *Dispatcher) { x.passHook = begin } }
+
 // WithMaxAttempts sets how many attempts of one send are made at most.
 func WithMaxAttempts(n int) Option { return func(x *Dispatcher) { x.maxAttempts = n } }
 
@@ -149,6 +154,8 @@ type Dispatcher struct {
 	maxAttempts                   int
 
 	kick chan struct{}
+
+	passHook func() func(error) // see WithPassHook; may be nil
 
 	// nextLate is when the next late send may go (catch-up pacing). Only
 	// Tick reads and writes it, and Tick is never run concurrently.
@@ -222,7 +229,14 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 	for {
 		wait := d.maxSleep
+		var end func(error)
+		if d.passHook != nil {
+			end = d.passHook()
+		}
 		next, err := d.Tick(ctx, d.clock.Now())
+		if end != nil {
+			end(err)
+		}
 		if ctx.Err() != nil {
 			return nil
 		}
