@@ -57,7 +57,9 @@ func WithHealthSource(s HealthSource) Option {
 func WithTestHang(part string) Option { return func(d *Daemon) { d.testHang = part } }
 
 // dispatcherRef is the dispatcher in force; a reload may replace it.
-type dispatcherRef struct{ p atomic.Pointer[scheduler.Dispatcher] }
+type dispatcherRef struct {
+	p atomic.Pointer[scheduler.Dispatcher]
+}
 
 // Kick wakes the dispatcher in force, if any.
 func (r *dispatcherRef) Kick() { r.p.Load().Kick() }
@@ -82,7 +84,7 @@ func (s *senderRef) Send(ctx context.Context, e mailer.Email) error {
 type built struct {
 	cfg        *config.Config
 	comps      []component
-	watcher    *mailbox.Watcher    // when "mailbox" is among comps
+	watcher    *mailbox.Watcher      // when "mailbox" is among comps
 	dispatcher *scheduler.Dispatcher // when "dispatcher" is among comps
 	smtp       *mailer.Sender
 	trackers   map[string]*Tracker // by component name; health of each
@@ -499,4 +501,3 @@ func (d *Daemon) note(err error) {
 		d.noteOnce.Do(func() { d.log.Warn("cannot reach systemd's notify socket", slog.Any("error", err)) })
 	}
 }
-

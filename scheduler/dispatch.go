@@ -121,7 +121,9 @@ func WithBackoff(lo, hi time.Duration) Option {
 // WithPassHook sets a function called as each pass of work (Tick) begins;
 // the function it returns is called with the pass's error when it ends. The
 // daemon uses it to tell a dispatcher at work from a hung one.
-func WithPassHook(begin func() (end func(error))) Option { return func(x *Dispatcher) { x.passHook = begin } }
+func WithPassHook(begin func() (end func(error))) Option {
+	return func(x *Dispatcher) { x.passHook = begin }
+}
 
 // WithMaxAttempts sets how many attempts of one send are made at most.
 func WithMaxAttempts(n int) Option { return func(x *Dispatcher) { x.maxAttempts = n } }
