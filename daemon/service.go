@@ -298,6 +298,12 @@ func (d *Daemon) Reload(ctx context.Context, cfg *config.Config) error {
 // apply is Reload's work, on Run's goroutine.
 func (d *Daemon) apply(r *runner, cfg *config.Config) error {
 	old := d.config()
+	noEnv := func(string) string { return "" }
+	before, _ := old.StorePath(noEnv)
+	after, _ := cfg.StorePath(noEnv)
+	if before != after {
+		d.log.Warn("store.path changed: the daemon keeps the database it has open until it is restarted")
+	}
 	restart := changedParts(old, cfg)
 	if cfg.HasSMTP() != old.HasSMTP() || cfg.HasIMAP() != old.HasIMAP() {
 		// Who sends and who watches changes: everything starts afresh.
