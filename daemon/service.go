@@ -73,8 +73,19 @@ type senderRef struct {
 
 func (s *senderRef) Send(ctx context.Context, e mailer.Email) error {
 	err := s.p.Load().Send(ctx, e)
-	if ctx.Err() == nil {
-		s.tr.Result(err)
+	switch {
+	case ctx.Err() != nil:
+	case err == nil:
+		s.tr.Result(nil)
+	default:
+		// STATUS shows the root cause ("connection refused", the server's
+		// reply), and it is for every local user to read: no reply tokens.
+		root := err
+		for u := errors.Unwrap(root); u != nil; u = errors.Unwrap(root) {
+			root = u
+		}
+		text := redactTokens(root.Error(), append([]string{e.MessageID, e.InReplyTo}, e.References...)...)
+		s.tr.Result(errors.New(text))
 	}
 	return err
 }

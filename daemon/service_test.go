@@ -2,6 +2,9 @@ package daemon
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +12,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/mailtest"
 	"github.com/followupd/followupd/store"
 )
 
@@ -122,4 +126,95 @@ func repeatedKey(line string) string {
 		}
 	}
 	return ""
+}
+
+// notices records what the daemon tells systemd.
+type notices struct{ ch chan string }
+
+func (n *notices) Ready() error          { n.ch <- "READY=1"; return nil }
+func (n *notices) Status(s string) error { n.ch <- "STATUS=" + s; return nil }
+func (n *notices) Watchdog() error       { n.ch <- "WATCHDOG=1"; return nil }
+func (n *notices) wait(t *testing.T, what string, ok func(string) bool) string {
+	t.Helper()
+	timeout := time.After(loopDeadline)
+	for {
+		select {
+		case m := <-n.ch:
+			if ok(m) {
+				return m
+			}
+		case <-timeout:
+			t.Fatalf("no %s within %v", what, loopDeadline)
+		}
+	}
+}
+
+// A reminder that cannot be sent shows in STATUS as the smtp part failing,
+// since when, and the watchdog is still fed: the daemon is not stuck.
+func TestStatusShowsFailingSMTP(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	dir := t.TempDir()
+	end := time.Now().Add(-2 * time.Hour).UTC()
+	ics := strings.Join([]string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT",
+		"UID:past@test", "DTSTAMP:20261120T100000Z",
+		"DTSTART:" + end.Add(-time.Hour).Format("20060102T150405Z"), "DTEND:" + end.Format("20060102T150405Z"),
+		"SUMMARY:Interview with Jane Doe at Acme Corp", "ORGANIZER;CN=Jane Doe:mailto:jane.doe@acme.com",
+		"ATTENDEE;CN=Alex Morgan;PARTSTAT=ACCEPTED:mailto:alex.morgan@example.org",
+		"END:VEVENT", "END:VCALENDAR", ""}, "\r\n")
+	icsPath := filepath.Join(dir, "past.ics")
+	os.WriteFile(icsPath, []byte(ics), 0o600)
+	cfg := loadConfigAt(t, filepath.Join(dir, "config.toml"), fmt.Sprintf(`[owner]
+email = "alex.morgan@example.org"
+timezone = "America/New_York"
+[schedule]
+quiet_hours = ""
+[[calendar]]
+name = "past"
+source = %q
+[smtp]
+host = "127.0.0.1"
+port = %d
+security = "none"
+`, icsPath, closed))
+	st, err := store.Open(context.Background(), filepath.Join(dir, "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	n := &notices{ch: make(chan string, 1000)}
+	logs := &mailtest.LogBuffer{}
+	d := New(cfg, st, slog.New(slog.NewTextHandler(logs, nil)), WithNotifier(n, 50*time.Millisecond))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+		if t.Failed() {
+			t.Logf("log:\n%s", logs.String())
+		}
+	}()
+	n.wait(t, "READY=1", func(m string) bool { return m == "READY=1" })
+	status := n.wait(t, "a STATUS with smtp failing", func(m string) bool { return strings.Contains(m, "failing: smtp: ") })
+	if !strings.Contains(status, " since ") || !strings.Contains(status, "watching calendar past") {
+		t.Errorf("STATUS %q: want what fails since when, and what is watched", status)
+	}
+	t.Logf("%s", status)
+	rems, err := st.OpenReminders(ctx)
+	if err != nil || len(rems) == 0 {
+		t.Fatalf("open reminders: %v, %d", err, len(rems))
+	}
+	for _, r := range rems {
+		if strings.Contains(status, r.Token) {
+			t.Errorf("STATUS shows a reply token: %q", status)
+		}
+	}
+	n.wait(t, "WATCHDOG=1 while smtp fails", func(m string) bool { return m == "WATCHDOG=1" })
 }
