@@ -21,8 +21,9 @@ const (
 	// counts that part as hung and stops feeding the watchdog.
 	DefaultStallAfter = 10 * time.Minute
 	// DefaultReadyWait caps how long READY waits for every source's first
-	// attempt; a source still trying then is shown in STATUS.
-	DefaultReadyWait = 2 * time.Minute
+	// attempt: one still trying then does not hold READY back. It stays under
+	// systemd's default TimeoutStartSec (90 s).
+	DefaultReadyWait = time.Minute
 	// statusEvery is how often STATUS is refreshed without a watchdog.
 	statusEvery = 30 * time.Second
 	// pingTimeout bounds the store's answer to the health check.
