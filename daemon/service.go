@@ -419,9 +419,10 @@ func (d *Daemon) report(ctx context.Context, firstTries []*Tracker) {
 			d.note(d.notify.Watchdog())
 		}
 	}
-	t := time.NewTicker(every)
+	// A timer set anew after each turn, not a ticker: a late turn is not
+	// followed by an early one, so pings are never closer than every.
+	t := time.NewTimer(every)
 	defer t.Stop()
-	var lastPing time.Time
 	wasHealthy := healthy
 	for {
 		select {
@@ -441,11 +442,11 @@ func (d *Daemon) report(ctx context.Context, firstTries []*Tracker) {
 			}
 			wasHealthy = healthy
 		}
-		if d.watchdog > 0 && healthy && time.Since(lastPing) >= d.watchdog/2 {
+		if d.watchdog > 0 && healthy {
 			d.note(d.notify.Watchdog())
-			lastPing = time.Now()
 		}
 		d.sendStatus(ctx)
+		t.Reset(every)
 	}
 }
 
