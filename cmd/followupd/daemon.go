@@ -97,19 +97,20 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 	defer stop()
 	done := make(chan error, 1)
 	go func() { done <- d.Run(runCtx) }()
-	for {
+	closeStore := func(err error) error {
+		if cerr := st.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close store: %w", cerr)
+		}
+		return err
+	}
+	for ctx.Err() == nil {
 		select {
 		case err := <-done:
-			if cerr := st.Close(); cerr != nil && err == nil {
-				err = fmt.Errorf("close store: %w", cerr)
-			}
-			return err
+			return closeStore(err)
 		case <-e.hangup:
 			reload(runCtx, e, d, notifier, *cfgPath, log)
-			continue
 		case <-ctx.Done():
 		}
-		break
 	}
 	_ = notifier.Stopping()
 	log.Info("stopping: no new work; waiting for work in flight", slog.Duration("at_most", *stopTimeout))
@@ -118,10 +119,7 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 	defer t.Stop()
 	select {
 	case err := <-done:
-		if cerr := st.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("close store: %w", cerr)
-		}
-		return err
+		return closeStore(err)
 	case <-t.C:
 		// The store stays open: closing it would wait for the stuck work.
 		log.Error("work in flight did not finish before the stop deadline; exiting without it", slog.Duration("waited", *stopTimeout))
