@@ -126,7 +126,6 @@ func (d *Daemon) build(cfg *config.Config, only map[string]bool) (*built, error)
 		}
 		b.comps = append(b.comps, component{"calendars", chores.Run})
 	}
-	hasSender := d.injectedSender || cfg.HasSMTP()
 	if cfg.HasSMTP() && !d.injectedSender && (want("dispatcher") || want("answers")) {
 		smtpCfg, err := cfg.SMTP()
 		if err != nil {
@@ -134,7 +133,7 @@ func (d *Daemon) build(cfg *config.Config, only map[string]bool) (*built, error)
 		}
 		b.smtp = mailer.NewSender(smtpCfg, d.log.With(slog.String("component", "smtp")))
 	}
-	if hasSender && want("answers") {
+	if (d.injectedSender || cfg.HasSMTP()) && want("answers") {
 		b.comps = append(b.comps, component{"answers", d.runAnswers})
 	}
 	mb := d.watcher
@@ -160,7 +159,7 @@ func (d *Daemon) build(cfg *config.Config, only map[string]bool) (*built, error)
 	if !cfg.HasIMAP() {
 		mb = nil
 	}
-	if hasSender && cfg.HasSMTP() && want("dispatcher") {
+	if cfg.HasSMTP() && want("dispatcher") {
 		tr := NewTracker("reminders", d.stallAfter, time.Now)
 		b.trackers["dispatcher"] = tr
 		hook := func() func(error) {
