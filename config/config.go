@@ -199,7 +199,8 @@ func Load(path string) (*Config, error) {
 }
 
 // Locate returns the config file to use: flagPath when set, else
-// $FOLLOWUPD_CONFIG, $XDG_CONFIG_HOME/followupd/config.toml (or
+// $FOLLOWUPD_CONFIG, $CREDENTIALS_DIRECTORY/config.toml (a systemd
+// credential), $XDG_CONFIG_HOME/followupd/config.toml (or
 // ~/.config/followupd/config.toml), /etc/followupd/config.toml, the first that
 // exists. It returns "" when none exists and none was asked for explicitly.
 func Locate(flagPath string, getenv func(string) string) (string, error) {
@@ -210,6 +211,9 @@ func Locate(flagPath string, getenv func(string) string) (string, error) {
 		return p, nil
 	}
 	var candidates []string
+	if c := getenv("CREDENTIALS_DIRECTORY"); c != "" {
+		candidates = append(candidates, c+"/config.toml")
+	}
 	if x := getenv("XDG_CONFIG_HOME"); x != "" {
 		candidates = append(candidates, x+"/followupd/config.toml")
 	} else if h := getenv("HOME"); h != "" {

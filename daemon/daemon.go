@@ -11,19 +11,20 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/mailbox"
-	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
 )
 
 // Daemon is one running followupd.
 type Daemon struct {
-	cfg     *config.Config
+	// cfg is the configuration in force; a reload swaps it (see config).
+	cfg     atomic.Pointer[config.Config]
 	store   *store.Store
 	log     *slog.Logger
 	now     func() time.Time
@@ -39,13 +40,30 @@ type Daemon struct {
 
 	// sender delivers the answers to the owner's replies; nil without
 	// [smtp] (answers then stay queued). answerMu makes one sender of
-	// queued answers at a time (see replies_outbox.go).
-	sender   scheduler.Sender
-	answerMu sync.Mutex
+	// queued answers at a time (see replies_outbox.go). Unless a test
+	// injected one, it is a *senderRef, so that a reload can change the
+	// [smtp] account under it.
+	sender         scheduler.Sender
+	injectedSender bool
+	smtpRef        *senderRef
+	answerMu       sync.Mutex
 
-	// dispatcher sends the reminders; nil without [smtp]. Set by
-	// components before any component runs; Kick it after storing changes.
-	dispatcher *scheduler.Dispatcher
+	// dispatcher sends the reminders; it holds none without [smtp]. Kick
+	// it after storing changes.
+	dispatcher *dispatcherRef
+	// watcher is the running mailbox watcher, nil without [imap].
+	watcher *mailbox.Watcher
+
+	// Supervision, health and notification (see service.go).
+	notify     Notifier
+	watchdog   time.Duration
+	stallAfter time.Duration
+	readyWait  time.Duration
+	testHang   string
+	board      healthBoard
+	storeTr    *Tracker
+	reloads    chan reloadRequest
+	noteOnce   sync.Once
 }
 
 // Option changes how a Daemon is built (tests inject clocks and dialers).
@@ -64,17 +82,28 @@ func WithIMAPOptions(opts ...mailbox.Option) Option {
 
 // WithSender sets how emails are sent (tests: an in-process SMTP server or
 // a recorder); the default is a mailer.Sender for [smtp], none without it.
-func WithSender(s scheduler.Sender) Option { return func(d *Daemon) { d.sender = s } }
+func WithSender(s scheduler.Sender) Option {
+	return func(d *Daemon) { d.sender, d.injectedSender = s, s != nil }
+}
 
 // New builds a daemon around an open store.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger, opts ...Option) *Daemon {
-	d := &Daemon{cfg: cfg, store: st, log: log, now: time.Now, fetcher: &calendar.Fetcher{}, sources: map[string]*sourceHealth{},
-		retryWait: time.Second}
+	d := &Daemon{store: st, log: log, now: time.Now, fetcher: &calendar.Fetcher{}, sources: map[string]*sourceHealth{},
+		retryWait: time.Second, dispatcher: &dispatcherRef{}, stallAfter: DefaultStallAfter, readyWait: DefaultReadyWait,
+		reloads: make(chan reloadRequest)}
+	d.cfg.Store(cfg)
 	for _, o := range opts {
 		o(d)
 	}
+	d.smtpRef = &senderRef{tr: NewTracker("smtp", 0, time.Now)}
+	d.storeTr = NewTracker("store", 0, time.Now)
+	d.board.set("store", d.storeTr)
 	return d
 }
+
+// config returns the configuration in force. Read it once per piece of
+// work: a reload may swap it between two calls.
+func (d *Daemon) config() *config.Config { return d.cfg.Load() }
 
 // component is one long-running part of the daemon.
 type component struct {
@@ -82,78 +111,41 @@ type component struct {
 	run  func(ctx context.Context) error
 }
 
-// Run runs every configured component until ctx ends. It returns nil after
-// a clean stop; a configuration error in a component is returned at once.
+// Run runs every configured component until ctx ends, and applies the
+// reloads Reload asks for. It returns nil after a clean stop; a
+// configuration error in a component is returned at once.
 func (d *Daemon) Run(ctx context.Context) error {
-	comps, err := d.components()
+	cfg := d.config()
+	b, err := d.build(cfg, nil)
 	if err != nil {
 		return err
 	}
-	if len(comps) == 0 {
+	if len(b.comps) == 0 {
 		return errors.New("nothing to watch: configure a [[calendar]] or [imap]")
 	}
-	var wg sync.WaitGroup
-	for _, c := range comps {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.supervise(ctx, c)
-		}()
-	}
-	d.log.Info("followupd running", slog.Int("components", len(comps)), slog.String("zone", d.cfg.Owner.Location.String()))
-	wg.Wait()
-	d.log.Info("followupd stopped")
-	return nil
-}
-
-func (d *Daemon) components() ([]component, error) {
-	var comps []component
-	if len(d.cfg.Calendars) > 0 {
-		chores := scheduler.NewChores(d.log.With(slog.String("component", "chores")), d.cfg.Owner.Location)
-		for _, cal := range d.cfg.Calendars {
-			log := d.log.With(slog.String("calendar", cal.Name))
-			chores.Every("calendar "+cal.Name, cal.Refresh, func(ctx context.Context) {
-				d.refreshCalendar(ctx, cal, log)
-			})
-		}
-		comps = append(comps, component{"calendars", chores.Run})
-	}
-	if d.sender == nil && d.cfg.HasSMTP() {
-		smtpCfg, err := d.cfg.SMTP()
-		if err != nil {
-			return nil, err
-		}
-		d.sender = mailer.NewSender(smtpCfg, d.log.With(slog.String("component", "smtp")))
-	}
-	if d.sender != nil {
-		comps = append(comps, component{"answers", d.runAnswers})
-	}
-	var mb scheduler.Mailbox // the dispatcher's view of the mailbox; nil without [imap]
-	if d.cfg.HasIMAP() {
-		imapCfg, err := d.cfg.IMAP()
-		if err != nil {
-			return nil, err
-		}
-		log := d.log.With(slog.String("component", "mailbox"), slog.String("account", imapCfg.Username))
-		opts := append([]mailbox.Option{mailbox.WithClock(d.now)}, d.imapOpt...)
-		w := mailbox.New(imapCfg, folderStates{d.store}, d.handleMessage, log, opts...)
-		mb = w
-		comps = append(comps, component{"mailbox", w.Run})
-	}
-	if d.sender != nil && d.cfg.HasSMTP() {
-		disp, err := scheduler.New(d.store, d.sender, mb, d.cfg, d.log.With(slog.String("component", "dispatcher")),
-			scheduler.SystemClock(d.now))
-		if err != nil {
-			return nil, err
-		}
-		d.mu.Lock() // SenderHealth reads it from other goroutines
-		d.dispatcher = disp
-		d.mu.Unlock()
-		comps = append(comps, component{"dispatcher", disp.Run})
-	} else {
+	if !cfg.HasSMTP() && !d.injectedSender {
 		d.log.Warn("no [smtp] section: reminders are stored and listed but not sent")
 	}
-	return comps, nil
+	r := &runner{d: d, ctx: ctx, running: map[string]*running{}}
+	d.install(b)
+	r.start(b.comps)
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		d.report(ctx, b.firstTries)
+	}()
+	d.log.Info("followupd running", slog.Int("components", len(b.comps)), slog.String("zone", cfg.Owner.Location.String()))
+	for {
+		select {
+		case <-ctx.Done():
+			r.stopAll()
+			<-reported
+			d.log.Info("followupd stopped")
+			return nil
+		case req := <-d.reloads:
+			req.done <- d.apply(r, req.cfg)
+		}
+	}
 }
 
 // supervise runs c until ctx ends, restarting it with capped, jittered

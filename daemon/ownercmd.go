@@ -23,9 +23,7 @@ func Acknowledgement(cfg *config.Config, now time.Time, rep replies.Reply, c sto
 // It is ok (with a zero since) before the dispatcher runs and without
 // [smtp]. For the service STATUS line.
 func (d *Daemon) SenderHealth() (ok bool, since time.Time, cause string) {
-	d.mu.Lock()
-	disp := d.dispatcher
-	d.mu.Unlock()
+	disp := d.dispatcher.p.Load()
 	if disp == nil {
 		return true, time.Time{}, ""
 	}

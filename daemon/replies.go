@@ -98,7 +98,7 @@ func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, erro
 		return false, nil
 	}
 	now := d.now()
-	rep, err := readReply(m, replies.RulesFrom(d.cfg, now))
+	rep, err := readReply(m, replies.RulesFrom(d.config(), now))
 	if err != nil {
 		return false, nil // no readable header: not a reply of anyone's
 	}
@@ -305,7 +305,7 @@ func (d *Daemon) handleSentNote(ctx context.Context, m mailbox.Message) error {
 	for _, k := range []string{"To", "Cc", "Bcc"} {
 		list, _ := m.Header.AddressList(k)
 		for _, a := range list {
-			if addr := strings.ToLower(strings.TrimSpace(a.Address)); addr != "" && !d.cfg.Owner.IsOwner(addr) {
+			if addr := strings.ToLower(strings.TrimSpace(a.Address)); addr != "" && !d.config().Owner.IsOwner(addr) {
 				to = append(to, addr)
 			}
 		}
@@ -468,10 +468,10 @@ func redactTokens(text string, ids ...string) string {
 // name when it has none, as the dispatcher writes it; the zero Address when
 // there is no usable [smtp] section (the Sender then fills it in).
 func (d *Daemon) fromAddress() mail.Address {
-	if !d.cfg.HasSMTP() {
+	if !d.config().HasSMTP() {
 		return mail.Address{}
 	}
-	s, err := d.cfg.SMTP()
+	s, err := d.config().SMTP()
 	if err != nil {
 		return mail.Address{}
 	}
@@ -490,7 +490,7 @@ func (d *Daemon) fromAddress() mail.Address {
 func (d *Daemon) idDomain() string {
 	addr := d.fromAddress().Address
 	if addr == "" {
-		addr = d.cfg.Owner.Email
+		addr = d.config().Owner.Email
 	}
 	if _, dom, ok := strings.Cut(addr, "@"); ok && dom != "" {
 		return strings.ToLower(dom)
@@ -501,9 +501,9 @@ func (d *Daemon) idDomain() string {
 // isSentFolder reports whether folder is [imap] folders.sent (and not the
 // Inbox as well).
 func (d *Daemon) isSentFolder(folder string) bool {
-	if !d.cfg.HasIMAP() {
+	if !d.config().HasIMAP() {
 		return false
 	}
-	im, err := d.cfg.IMAP()
+	im, err := d.config().IMAP()
 	return err == nil && im.Sent != "" && folder == im.Sent && folder != im.Inbox
 }

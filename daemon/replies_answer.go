@@ -34,7 +34,7 @@ type answerer struct {
 // newAnswerer places answers to a reply in its thread: In-Reply-To the
 // reply, References the reply's References and the reply.
 func (d *Daemon) newAnswerer(m mailbox.Message, rep replies.Reply, key, matched string, now time.Time) *answerer {
-	a := &answerer{cfg: d.cfg, now: now, key: key, from: d.fromAddress(), domain: d.idDomain()}
+	a := &answerer{cfg: d.config(), now: now, key: key, from: d.fromAddress(), domain: d.idDomain()}
 	a.subject, _ = m.Header.Subject()
 	// RFC 5322 3.6.4: the parent's References, or failing those its
 	// In-Reply-To, then the parent.

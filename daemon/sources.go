@@ -81,14 +81,15 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 	if got.Unchanged {
 		return d.store.SaveCalendarState(ctx, cal.Name, next)
 	}
-	parsed, err := calendar.Parse(got.Data, calendar.ReadOptions(d.cfg, now))
+	cfg := d.config()
+	parsed, err := calendar.Parse(got.Data, calendar.ReadOptions(cfg, now))
 	if err != nil {
 		return fmt.Errorf("parse calendar: %w", err)
 	}
 	for _, p := range parsed.Problems {
-		log.Warn("skipped a broken calendar event", slog.String("uid", p.UID), slog.Any("error", p.Err))
+		log.Warn("skipped a broken calendar event", slog.String("event_uid", p.UID), slog.Any("error", p.Err))
 	}
-	res := detect.Detect(parsed, d.cfg)
+	res := detect.Detect(parsed, cfg)
 	// The one guard against a bad answer (store.Report.Complete): a calendar
 	// with broken events may be a partial export, and one with no events at
 	// all an empty answer from a broken server; either adds and updates but
@@ -98,7 +99,7 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 	changes, err := d.store.Apply(ctx, store.Report{
 		Source: "calendar:" + cal.Name, Complete: complete,
 		Interviews: res.Interviews, Cancelled: res.Cancelled,
-	}, now, scheduler.Planner(d.cfg))
+	}, now, scheduler.Planner(cfg))
 	if err != nil {
 		return fmt.Errorf("store calendar %q: %w", cal.Name, err)
 	}
@@ -134,16 +135,16 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 			return err
 		}
 	}
-	now := d.now()
+	now, cfg := d.now(), d.config()
 	var ivs []interview.Interview
 	var cancelled []interview.Key
 	for i, inv := range m.Invitations {
-		parsed, err := calendar.Parse(inv, calendar.ReadOptions(d.cfg, now))
+		parsed, err := calendar.Parse(inv, calendar.ReadOptions(cfg, now))
 		if err != nil {
 			log.Warn("skipped an unreadable invitation", slog.Int("part", i), slog.Any("error", err))
 			continue
 		}
-		res := detect.Detect(parsed, d.cfg)
+		res := detect.Detect(parsed, cfg)
 		ivs = append(ivs, res.Interviews...)
 		cancelled = append(cancelled, res.Cancelled...)
 	}
@@ -153,7 +154,7 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 	report := store.Report{Source: "imap:" + m.Folder, Interviews: interview.Latest(ivs), Cancelled: cancelled}
 	var changes []store.Change
 	err := d.retrying(ctx, log, "invitation", func() (err error) {
-		changes, err = d.store.Apply(ctx, report, now, scheduler.Planner(d.cfg))
+		changes, err = d.store.Apply(ctx, report, now, scheduler.Planner(cfg))
 		return err
 	})
 	if err != nil {
@@ -166,6 +167,6 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 
 func logChanges(log *slog.Logger, changes []store.Change) {
 	for _, c := range changes {
-		log.Info("interview changed", slog.String("change", c.What), slog.String("uid", c.Key.String()))
+		log.Info("interview changed", slog.String("change", c.What), slog.String("event_uid", c.Key.String()))
 	}
 }

@@ -98,6 +98,8 @@ type Watcher struct {
 
 	// onIdle, when set (tests), is called each time IDLE has started.
 	onIdle func()
+	// onConn, when set, hears how the Inbox connection fares (WithConnHook).
+	onConn func(error)
 }
 
 // stuckAt counts the connection losses while the watcher worked on the
@@ -120,6 +122,11 @@ func WithDialer(d DialFunc) Option { return func(w *Watcher) { w.dial = d } }
 // WithTLSConfig sets the TLS configuration (tests: a private CA). ServerName
 // defaults to the configured host.
 func WithTLSConfig(c *tls.Config) Option { return func(w *Watcher) { w.tls = c } }
+
+// WithConnHook sets a function told how the Inbox connection fares: nil
+// once it is logged in, the error when an attempt fails or the connection
+// is lost. The daemon shows it in its status.
+func WithConnHook(f func(error)) Option { return func(w *Watcher) { w.onConn = f } }
 
 // WithIdleRestart sets how often IDLE is re-issued (default 9 minutes; many
 // servers drop idlers well before RFC 2177's 29).
@@ -222,6 +229,9 @@ func (w *Watcher) runInbox(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if w.onConn != nil && !errors.Is(err, errLoginDeferred) {
+			w.onConn(err)
+		}
 		if time.Since(start) >= stableSession {
 			bo.reset()
 		}
@@ -306,6 +316,9 @@ func (w *Watcher) watchInbox(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() { _ = s.c.Close() })
 	defer stop()
 
+	if w.onConn != nil {
+		w.onConn(nil)
+	}
 	idle := !w.noIdle && s.canIdle()
 	w.log.Info("imap connected", slog.String("folder", w.cfg.Inbox), slog.Bool("idle", idle))
 	settle := true

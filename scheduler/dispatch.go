@@ -135,6 +135,13 @@ func WithBackoff(lo, hi time.Duration) Option {
 	return func(x *Dispatcher) { x.minBackoff, x.maxBackoff = lo, hi }
 }
 
+// WithPassHook sets a function called as each pass of work (Tick) begins;
+// the function it returns is called with the pass's error when it ends. The
+// daemon uses it to tell a dispatcher at work from a hung one.
+func WithPassHook(begin func() (end func(error))) Option {
+	return func(x *Dispatcher) { x.passHook = begin }
+}
+
 // WithMaxAttempts sets how many attempts of one send are made at most.
 func WithMaxAttempts(n int) Option { return func(x *Dispatcher) { x.maxAttempts = n } }
 
@@ -172,6 +179,8 @@ type Dispatcher struct {
 	// lastLate is when the latest late send went, and lateInRow how many
 	// went since the catch-up began (catch-up pacing). Only Tick reads and
 	// writes them, and Tick is never run concurrently.
+	passHook func() func(error) // see WithPassHook; may be nil
+
 	lastLate  time.Time
 	lateInRow int
 
@@ -260,7 +269,14 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 	for {
 		wait := d.maxSleep
+		var end func(error)
+		if d.passHook != nil {
+			end = d.passHook()
+		}
 		next, err := d.Tick(ctx, d.clock.Now())
+		if end != nil {
+			end(err)
+		}
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -47,6 +47,26 @@ func loadConfig(e *env, flagPath string) (*config.Config, error) {
 	return config.Load(path)
 }
 
+// checkedConfig loads the configuration and validates the sections that
+// are checked only when used ([imap], [smtp]): what check and a reload do.
+func checkedConfig(e *env, flagPath string) (*config.Config, error) {
+	cfg, err := loadConfig(e, flagPath)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.HasIMAP() {
+		if _, err := cfg.IMAP(); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.HasSMTP() {
+		if _, err := cfg.SMTP(); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
 func runExplain(ctx context.Context, e *env, args []string) error {
 	fs := flags(e, "explain", "[--config FILE] [--json] FILE...")
 	cfgPath := fs.String("config", "", "configuration `file`")

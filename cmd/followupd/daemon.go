@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,16 +12,21 @@ import (
 
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/daemon"
+	"github.com/followupd/followupd/internal/sdnotify"
 	"github.com/followupd/followupd/store"
 )
 
-// newLogger builds the process logger: text or JSON lines on stderr.
-func newLogger(w io.Writer, level string, asJSON bool) (*slog.Logger, error) {
+// newLogger builds the process logger: text or JSON lines on stderr; when
+// stderr is the journal, each line carries its priority and no time.
+func newLogger(w io.Writer, level string, asJSON bool, getenv func(string) string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", level)
 	}
 	opts := &slog.HandlerOptions{Level: l}
+	if toJournal(w, getenv) {
+		return slog.New(newJournalHandler(w, opts, asJSON)), nil
+	}
 	if asJSON {
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
@@ -47,14 +53,16 @@ func withStore(ctx context.Context, e *env, cfg *config.Config, f func(st *store
 }
 
 func runDaemon(ctx context.Context, e *env, args []string) error {
-	fs := flags(e, "run", "[--config FILE] [--log-level L] [--log-json]")
+	fs := flags(e, "run", "[--config FILE] [--log-level L] [--log-json] [--stop-timeout D] [--stall-after D]")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
+	stopTimeout := fs.Duration("stop-timeout", 80*time.Second, "after a stop signal, how long work in flight may take to finish")
+	stallAfter := fs.Duration("stall-after", daemon.DefaultStallAfter, "how long one piece of work may take before the daemon counts itself stuck")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log, err := newLogger(e.stderr, *level, *logJSON)
+	log, err := newLogger(e.stderr, *level, *logJSON, e.getenv)
 	if err != nil {
 		return err
 	}
@@ -62,10 +70,80 @@ func runDaemon(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, e, cfg, func(st *store.Store, path string) error {
-		log.Info("store open", slog.String("path", path))
-		return daemon.New(cfg, st, log).Run(ctx)
-	})
+	notifier := sdnotify.New(e.getenv)
+	watchdog, err := sdnotify.WatchdogInterval(e.getenv)
+	if err != nil {
+		log.Warn("watchdog not fed", slog.Any("error", err))
+	}
+	opts := []daemon.Option{daemon.WithNotifier(notifier, watchdog), daemon.WithStallAfter(*stallAfter)}
+	if part := e.getenv("FOLLOWUPD_TEST_HANG"); part != "" {
+		opts = append(opts, daemon.WithTestHang(part))
+	}
+	path, err := cfg.StorePath(e.getenv)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	log.Info("store open", slog.String("path", path))
+	d := daemon.New(cfg, st, log, opts...)
+
+	// The daemon runs on its own context: a stop signal (ctx) first stops
+	// new work, and work in flight gets stopTimeout to finish.
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- d.Run(runCtx) }()
+	closeStore := func(err error) error {
+		if cerr := st.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close store: %w", cerr)
+		}
+		return err
+	}
+	for ctx.Err() == nil {
+		select {
+		case err := <-done:
+			return closeStore(err)
+		case <-e.hangup:
+			reload(runCtx, e, d, notifier, *cfgPath, log)
+		case <-ctx.Done():
+		}
+	}
+	_ = notifier.Stopping()
+	log.Info("stopping: no new work; waiting for work in flight", slog.Duration("at_most", *stopTimeout))
+	stop()
+	t := time.NewTimer(*stopTimeout)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return closeStore(err)
+	case <-t.C:
+		// The store stays open: closing it would wait for the stuck work.
+		log.Error("work in flight did not finish before the stop deadline; exiting without it", slog.Duration("waited", *stopTimeout))
+		return errors.New("stop deadline passed with work in flight")
+	}
+}
+
+// reload reads the configuration again and hands it to the daemon. A file
+// that does not validate is reported as check reports it, and the old
+// configuration stays in force.
+func reload(ctx context.Context, e *env, d *daemon.Daemon, n *sdnotify.Notifier, flagPath string, log *slog.Logger) {
+	_ = n.Reloading()
+	defer func() {
+		d.ReportStatus(ctx)
+		_ = n.Ready()
+	}()
+	log.Info("reloading the configuration")
+	cfg, err := checkedConfig(e, flagPath)
+	if err != nil {
+		log.Error("configuration not reloaded; the old one stays in force", slog.String("error", "followupd check: "+err.Error()))
+		return
+	}
+	if err := d.Reload(ctx, cfg); err != nil {
+		log.Error("configuration not reloaded; the old one stays in force", slog.Any("error", err))
+	}
 }
 
 func runList(ctx context.Context, e *env, args []string) error {

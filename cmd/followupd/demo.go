@@ -19,7 +19,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	var log *slog.Logger
 	if *level != "" {
-		l, err := newLogger(e.stderr, *level, false)
+		l, err := newLogger(e.stderr, *level, false, e.getenv)
 		if err != nil {
 			return err
 		}

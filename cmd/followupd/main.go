@@ -30,7 +30,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"run", "[--config FILE] [--log-level L] [--log-json]", "run the daemon in the foreground", runDaemon},
+		{"run", "[--config FILE] [--log-level L] [--log-json]", "run the daemon in the foreground (SIGHUP reloads)", runDaemon},
 		{"check", "[--config FILE] [--offline] [--json]", "prove the set-up: secrets, IMAP, SMTP, calendars, store", runCheck},
 		{"list", "[--config FILE] [--json]", "show interviews, their sources and follow-ups", runList},
 		{"add", "--company C --start \"YYYY-MM-DD HH:MM\" [flags]", "add an interview by hand", runAdd},
@@ -51,6 +51,9 @@ func commands() []command {
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// hangup delivers SIGHUP (run reloads its configuration); nil in
+	// in-process tests.
+	hangup <-chan os.Signal
 }
 
 // exitError carries an exit code other than 1.
@@ -77,7 +80,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "followupd: second signal, exiting now")
 		os.Exit(130)
 	}()
-	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	hangup := make(chan os.Signal, 1)
+	signal.Notify(hangup, syscall.SIGHUP)
+	code := run(ctx, &env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, hangup: hangup}, os.Args[1:])
 	cancel()
 	os.Exit(code)
 }
