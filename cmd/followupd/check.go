@@ -176,7 +176,9 @@ func (c *checker) run(ctx context.Context, offline bool) {
 			c.ok("calendar "+cal.Name, "configured (not read: --offline)")
 		}
 		if path, err := cfg.StorePath(c.e.getenv); err != nil {
-			c.fail("store", err.Error(), "set [store] path")
+			// Under systemd the path comes from StateDirectory= at start,
+			// which an install step run before the first start lacks.
+			c.ok("store", "decided at start ($STATE_DIRECTORY under systemd; set [store] path elsewhere)")
 		} else {
 			c.ok("store", path+" (not opened: --offline)")
 		}

@@ -164,7 +164,7 @@ func TestSystemUnitInstallSteps(t *testing.T) {
 			f.Close()
 			sawEdit = true
 		case "runuser":
-			// runuser -u followupd -- followupd check --config FILE
+			// runuser -u followupd -- followupd check --offline --config FILE
 			if len(args) < 6 || args[2] != "followupd" || args[4] != "followupd" {
 				t.Fatalf("unexpected step %q", step)
 			}
@@ -175,7 +175,7 @@ func TestSystemUnitInstallSteps(t *testing.T) {
 				}
 			}
 			out, err := asUser(t, bin, uid, nil, rest...).CombinedOutput()
-			if err != nil || !strings.Contains(string(out), "configuration OK") {
+			if err != nil || !strings.Contains(string(out), "ok    config: ") {
 				t.Errorf("step %q as the service user: %v\n%s", step, err, out)
 			}
 			// Nobody else may read the config (it may hold passwords).
