@@ -127,6 +127,7 @@ func (d *Daemon) components() ([]component, error) {
 	}
 	if d.sender != nil {
 		comps = append(comps, component{"answers", d.runAnswers})
+		comps = append(comps, component{"employer", d.runEmployer})
 	}
 	var mb scheduler.Mailbox // the dispatcher's view of the mailbox; nil without [imap]
 	if d.cfg.HasIMAP() {

@@ -104,6 +104,7 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 	}
 	d.dispatcher.Kick() // reminders may have been added or moved
 	logChanges(log, changes)
+	d.linkApplications(ctx) // a next round's invitation joins its application
 	return d.store.SaveCalendarState(ctx, cal.Name, next)
 }
 
@@ -132,6 +133,9 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 		})
 		if handled || err != nil {
 			return err
+		}
+		if len(m.Invitations) == 0 { // perhaps the employer's side (employer.go)
+			return d.retrying(ctx, log, "employer", func() error { return d.handleEmployer(ctx, m) })
 		}
 	}
 	now := d.now()
