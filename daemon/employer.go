@@ -245,9 +245,14 @@ func (c employerCompose) compose(res store.EmployerResult) ([]store.Outgoing, er
 	if !ok {
 		return nil, nil
 	}
-	company := c.verdict.Company
+	// The name the owner knows the company by; the message's own reading
+	// only when the interview named none.
+	company := res.Application.Company
 	if company == "" {
-		company = res.Application.Company
+		company = iv.Company
+	}
+	if company == "" {
+		company = c.verdict.Company
 	}
 	in := mailer.EmployerInput{Interview: iv.Interview, Owner: c.cfg.Owner, Company: company, Subject: c.subject,
 		Date: c.date, To: c.draftTo(iv), Notes: iv.Notes, Now: c.now, Thread: th}
