@@ -562,7 +562,7 @@ func digestInput(apps []store.Application, cfg *config.Config, now time.Time) ma
 	loc := cfg.Owner.Location
 	for _, a := range apps {
 		da := mailer.DigestApplication{Company: a.Company, Position: a.Position, Stage: a.Stage, LastContact: a.LastContact}
-		da.Next = nextStep(a, loc)
+		da.Next = NextStep(a, loc)
 		in.Applications = append(in.Applications, da)
 		for _, iv := range a.Interviews {
 			for _, r := range iv.Reminders {
@@ -587,8 +587,9 @@ func digestInput(apps []store.Application, cfg *config.Config, now time.Time) ma
 	return in
 }
 
-// nextStep says in words what comes next for an application.
-func nextStep(a store.Application, loc *time.Location) string {
+// NextStep says in words what comes next for an application (the digest
+// and `followupd list --applications` show it).
+func NextStep(a store.Application, loc *time.Location) string {
 	switch a.Stage {
 	case store.StageOffer:
 		return "answer the offer: ask about salary, benefits and start date; take a few days"

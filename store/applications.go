@@ -10,15 +10,16 @@ import (
 
 // Applications returns every application, its interviews and its history,
 // the most recently changed first. Interviews without an application are
-// linked first (see LinkApplications), without the emails of a moot call.
+// linked first (as LinkApplications does, but dropping no call: the
+// daemon does that and tells the owner).
 func (s *Store) Applications(ctx context.Context, now time.Time) ([]Application, error) {
-	if _, err := s.LinkApplications(ctx, now, nil); err != nil {
-		return nil, err
-	}
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	var out []Application
-	err := s.inReadTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := linkAll(ctx, tx, now); err != nil {
+			return err
+		}
 		rows, err := tx.QueryContext(ctx, "SELECT id FROM applications ORDER BY updated_at DESC, id DESC")
 		if err != nil {
 			return err

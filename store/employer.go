@@ -138,7 +138,7 @@ func (s *Store) ApplyEmployerMessage(ctx context.Context, m EmployerMessage, com
 		} else if n == 0 {
 			return ErrAlreadyHandled
 		}
-		if _, err := linkAll(ctx, tx, m.Now); err != nil {
+		if err := linkAll(ctx, tx, m.Now); err != nil {
 			return err
 		}
 		appID, err := applicationOf(ctx, tx, m.InterviewID, m.Now)
@@ -308,23 +308,48 @@ type Moot struct {
 
 // LinkApplications puts every interview without an application into one:
 // the open application of the same company (same position, or one of the
-// two unnamed), else a new one. An interview joining an application at the
-// next_round stage drops the pending follow-up calls of the interviews
-// before it (the next round makes them moot): those are returned, and the
-// stage goes back to interviewing. compose makes the emails that tell the
-// owner (inside the transaction; may be nil).
+// two unnamed), else a new one. Then, for each application at the
+// next_round stage that an interview stored after the next-round message
+// has joined, the pending follow-up calls of the interviews stored before
+// it are dropped (the next round makes them moot), the stage goes back to
+// interviewing, and compose makes the emails that tell the owner (inside
+// the transaction; may be nil). The moot calls are returned.
 func (s *Store) LinkApplications(ctx context.Context, now time.Time, compose func(Moot) ([]Outgoing, error)) ([]Moot, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	var moots []Moot
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		moots, err = linkAll(ctx, tx, now)
+		if err := linkAll(ctx, tx, now); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM applications WHERE stage = ?", StageNextRound)
 		if err != nil {
 			return err
 		}
-		for _, m := range moots {
-			if err := queue(ctx, tx, compose, m, m.ApplicationID, m.Cause, timeText(now)); err != nil {
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return joinClose(err, rows)
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Err(); err != nil {
+			return joinClose(err, rows)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			m, err := moot(ctx, tx, id, timeText(now))
+			if err != nil {
+				return err
+			}
+			if m == nil {
+				continue
+			}
+			moots = append(moots, *m)
+			if err := queue(ctx, tx, compose, *m, m.ApplicationID, m.Cause, timeText(now)); err != nil {
 				return err
 			}
 		}
@@ -336,11 +361,11 @@ func (s *Store) LinkApplications(ctx context.Context, now time.Time, compose fun
 	return moots, nil
 }
 
-func linkAll(ctx context.Context, tx *sql.Tx, now time.Time) ([]Moot, error) {
+func linkAll(ctx context.Context, tx *sql.Tx, now time.Time) error {
 	rows, err := tx.QueryContext(ctx, `SELECT id, company, position FROM interviews
 		WHERE id NOT IN (SELECT interview_id FROM application_interviews) ORDER BY start_at, id`)
 	if err != nil {
-		return nil, fmt.Errorf("find unlinked interviews: %w", err)
+		return fmt.Errorf("find unlinked interviews: %w", err)
 	}
 	type unlinked struct {
 		id                int64
@@ -350,35 +375,22 @@ func linkAll(ctx context.Context, tx *sql.Tx, now time.Time) ([]Moot, error) {
 	for rows.Next() {
 		var u unlinked
 		if err := rows.Scan(&u.id, &u.company, &u.position); err != nil {
-			return nil, joinClose(fmt.Errorf("read unlinked interview: %w", err), rows)
+			return joinClose(fmt.Errorf("read unlinked interview: %w", err), rows)
 		}
 		list = append(list, u)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, joinClose(fmt.Errorf("read unlinked interviews: %w", err), rows)
+		return joinClose(fmt.Errorf("read unlinked interviews: %w", err), rows)
 	}
 	if err := rows.Close(); err != nil {
-		return nil, err
+		return err
 	}
-	var moots []Moot
-	nowText := timeText(now)
 	for _, u := range list {
-		appID, joined, err := link(ctx, tx, u.id, u.company, u.position, nowText)
-		if err != nil {
-			return nil, err
-		}
-		if !joined {
-			continue
-		}
-		m, err := moot(ctx, tx, appID, u.id, nowText)
-		if err != nil {
-			return nil, err
-		}
-		if m != nil {
-			moots = append(moots, *m)
+		if _, _, err := link(ctx, tx, u.id, u.company, u.position, timeText(now)); err != nil {
+			return err
 		}
 	}
-	return moots, nil
+	return nil
 }
 
 // link adds one interview to its application; joined reports that it
@@ -419,20 +431,27 @@ func link(ctx context.Context, tx *sql.Tx, interviewID int64, company, position,
 }
 
 // moot drops the earlier pending calls of an application at next_round
-// once its next interview is linked.
-func moot(ctx context.Context, tx *sql.Tx, appID, next int64, now string) (*Moot, error) {
-	var stage string
-	if err := tx.QueryRowContext(ctx, "SELECT stage FROM applications WHERE id = ?", appID).Scan(&stage); err != nil {
-		return nil, fmt.Errorf("read application %d: %w", appID, err)
-	}
-	if stage != StageNextRound {
+// once an interview stored after the next-round message has joined it.
+// nil when none has.
+func moot(ctx context.Context, tx *sql.Tx, appID int64, now string) (*Moot, error) {
+	var cause, handled string
+	err := tx.QueryRowContext(ctx, `SELECT message_id, handled_at FROM employer_messages WHERE application_id = ? AND kind = ?
+		AND undone_at IS NULL ORDER BY handled_at DESC LIMIT 1`, appID, EmployerNextRound).Scan(&cause, &handled)
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	var cause string
-	err := tx.QueryRowContext(ctx, `SELECT message_id FROM employer_messages WHERE application_id = ? AND kind = ?
-		AND undone_at IS NULL ORDER BY handled_at DESC LIMIT 1`, appID, EmployerNextRound).Scan(&cause)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err != nil {
 		return nil, fmt.Errorf("find next-round message: %w", err)
+	}
+	var next int64
+	err = tx.QueryRowContext(ctx, `SELECT i.id FROM interviews i JOIN application_interviews ai ON ai.interview_id = i.id
+		WHERE ai.application_id = ? AND i.created_at > ? AND i.status = 'scheduled' ORDER BY i.start_at LIMIT 1`,
+		appID, handled).Scan(&next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find next interview: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE applications SET stage = ?, updated_at = ? WHERE id = ?", StageInterviewing, now, appID); err != nil {
 		return nil, fmt.Errorf("set stage: %w", err)
@@ -440,12 +459,9 @@ func moot(ctx context.Context, tx *sql.Tx, appID, next int64, now string) (*Moot
 	if err := addHistory(ctx, tx, appID, StageInterviewing, cause, now); err != nil {
 		return nil, err
 	}
-	if cause == "" {
-		return nil, nil
-	}
-	closed, err := closeReminders(ctx, tx, appID, cause,
-		fmt.Sprintf("kind = 'follow_up_call' AND state = 'pending' AND interview_id <> %d", next), OutcomeMoot, now)
-	if err != nil || len(closed) == 0 {
+	closed, err := closeReminders(ctx, tx, appID, cause, fmt.Sprintf(`kind = 'follow_up_call' AND state = 'pending'
+		AND interview_id IN (SELECT id FROM interviews WHERE created_at <= %s)`, sqlQuote(handled)), OutcomeMoot, now)
+	if err != nil {
 		return nil, err
 	}
 	app, err := loadApplication(ctx, tx, appID)
@@ -457,12 +473,18 @@ func moot(ctx context.Context, tx *sql.Tx, appID, next int64, now string) (*Moot
 		switch {
 		case iv.ID == next:
 			m.Next = iv
-		case iv.ID == closed[0].InterviewID:
+		case len(closed) > 0 && iv.ID == closed[0].InterviewID:
 			m.Interview = iv
 		}
 	}
+	if len(closed) == 0 {
+		return nil, nil // the stage moved on; nothing to tell
+	}
 	return m, nil
 }
+
+// sqlQuote quotes a stored time for a condition built into SQL text.
+func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // UndoResult is what UndoEmployerMessage did.
 type UndoResult struct {

@@ -31,7 +31,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "[--config FILE] [--log-level L] [--log-json]", "run the daemon in the foreground", runDaemon},
-		{"list", "[--config FILE] [--json]", "show interviews, their sources and follow-ups", runList},
+		{"list", "[--config FILE] [--json] [--applications]", "show interviews, their sources and follow-ups", runList},
 		{"explain", "[--config FILE] [--json] FILE...", "say what the daemon would do with .ics and .eml files", runExplain},
 		{"done", "[--config FILE] [--kind K] ID", "mark an interview's follow-up done", runDone},
 		{"snooze", "[--config FILE] [--kind K] ID LENGTH", "put an interview's follow-up off: 3h, 2d, 1bd", runSnooze},
