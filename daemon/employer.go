@@ -673,4 +673,3 @@ func (d *Daemon) sendEmployerEmails(ctx context.Context) {
 		log.Info("employer email sent")
 	}
 }
-
