@@ -409,6 +409,83 @@ func (d *Daemon) employerChores(ctx context.Context) {
 	d.sendEmployerEmails(ctx)
 }
 
+// afterApply is the employer side's part in storing interviews: a next
+// round's invitation joins its application (and may make an earlier call
+// moot), and an interview the employer said would move, once its new time
+// is stored, is announced to the owner.
+func (d *Daemon) afterApply(ctx context.Context, changes []store.Change) {
+	d.linkApplications(ctx)
+	var moved []interview.Key
+	for _, c := range changes {
+		if c.What == store.ChangeRescheduled {
+			moved = append(moved, c.Key)
+		}
+	}
+	if len(moved) > 0 {
+		if err := d.noticeMoves(ctx, moved); err != nil {
+			d.log.Error("tell the owner of a moved interview", slog.Any("error", err))
+		}
+	}
+	d.sendEmployerEmails(ctx)
+}
+
+// noticeMoves tells the owner that an interview moved, for each moved one
+// whose application had a scheduling message from the employer (one that
+// was not undone): the reminder the issue asks for when the new invitation
+// comes. Each new time is told once.
+func (d *Daemon) noticeMoves(ctx context.Context, moved []interview.Key) error {
+	now := d.now()
+	apps, err := d.store.Applications(ctx, now)
+	if err != nil {
+		return err
+	}
+	var out []store.Outgoing
+	for _, a := range apps {
+		scheduling := false
+		for _, h := range a.History {
+			if h.Stage == store.HistoryScheduling && !h.Undone {
+				scheduling = true
+			}
+		}
+		if !scheduling {
+			continue
+		}
+		for _, iv := range a.Interviews {
+			if !slicesContainsKey(moved, iv.Key) {
+				continue
+			}
+			th, ok := threadFor(iv, d.fromAddress(), "emp-moved", fmt.Sprintf("moved#%d#%s", iv.ID, iv.Start.UTC().Format(time.RFC3339)), d.idDomain())
+			if !ok {
+				continue
+			}
+			loc := d.cfg.Owner.Location
+			name := companyName(iv.Company)
+			e, err := mailer.Acknowledgement(mailer.AckInput{Owner: d.cfg.Owner, Subject: name + ": your interview moved",
+				Changed: "Your interview with " + whoAt(iv) + " moved: it is now on " +
+					iv.Start.In(loc).Format("Monday, January 2 at 15:04 MST") + ".",
+				Next: "The thank-you note and the follow-up call moved with it.", Now: now, Thread: th})
+			list, err := outgoing("moved", e, err)
+			if err != nil {
+				return err
+			}
+			out = append(out, list...)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return d.store.QueueEmployerEmails(ctx, out, now)
+}
+
+func slicesContainsKey(keys []interview.Key, k interview.Key) bool {
+	for _, x := range keys {
+		if x.UID == k.UID && x.RecurrenceID.Equal(k.RecurrenceID) {
+			return true
+		}
+	}
+	return false
+}
+
 // linkApplications links new interviews into applications and tells the
 // owner of calls a next round made moot.
 func (d *Daemon) linkApplications(ctx context.Context) {

@@ -212,3 +212,45 @@ func TestEmployerWeeklyDigestOnce(t *testing.T) {
 		t.Errorf("%d digests after a week, want 2", digests)
 	}
 }
+
+// A reschedule from the employer closes nothing; when the new invitation
+// comes, the owner is told the interview moved, once.
+func TestEmployerRescheduleThenNewInvitation(t *testing.T) {
+	e := newReplyEnv(t, true)
+	e.cfg.Digest.Enabled = false
+	// An interview to come, on Tuesday 8 December.
+	_, _, _ = e.addInterview(t, "acme-2@test", newYorkTime(t, "2026-12-08 10:00"), false)
+	e.handle(t, readFixture(t, employerMail("Jane Doe <jane.doe@acme.example.com>", "move@acme.example.com", "Tuesday",
+		"Fri, 04 Dec 2026 11:00:00 -0500", "Unfortunately something came up. Could we reschedule our interview to Wednesday?"), "INBOX"))
+	if n := len(e.sender.emails()); n != 1 {
+		t.Fatalf("sent %d emails, want the scheduling acknowledgement", n)
+	}
+	inv := strings.Join([]string{
+		"From: Jane Doe <jane.doe@acme.example.com>", "To: alex.morgan@example.org", "Subject: Updated invitation",
+		"Date: Fri, 04 Dec 2026 11:30:00 -0500", "Message-ID: <inv-2@acme.example.com>", "MIME-Version: 1.0",
+		"Content-Type: text/calendar; charset=utf-8; method=REQUEST", "",
+		"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "METHOD:REQUEST", "BEGIN:VEVENT",
+		"UID:acme-2@test", "SEQUENCE:1", "DTSTAMP:20261204T163000Z",
+		"DTSTART:20261209T150000Z", "DTEND:20261209T160000Z", "STATUS:CONFIRMED",
+		"SUMMARY:Interview with Jane Doe at Acme Corp", "ORGANIZER;CN=Jane Doe:mailto:jane.doe@acme.example.com",
+		"ATTENDEE;CN=Alex Morgan;PARTSTAT=ACCEPTED:mailto:alex.morgan@example.org",
+		"END:VEVENT", "END:VCALENDAR", "",
+	}, "\r\n")
+	e.handle(t, readFixture(t, inv, "INBOX"))
+	e.handle(t, readFixture(t, inv, "INBOX")) // handed on again: told once
+	var moved int
+	for _, m := range e.sender.emails() {
+		if strings.HasSuffix(m.Subject, "your interview moved") {
+			moved++
+			if !strings.Contains(m.Text, "Wednesday, December 9 at 10:00 EST") {
+				t.Errorf("moved notice:\n%s", m.Text)
+			}
+		}
+	}
+	if moved != 1 {
+		t.Errorf("%d moved notices, want 1", moved)
+	}
+	if r := e.reminder(t, interview.FollowUpCall); r.State != store.StateSent {
+		t.Errorf("the first interview's call = %s, want untouched", r.State)
+	}
+}

@@ -104,7 +104,7 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 	}
 	d.dispatcher.Kick() // reminders may have been added or moved
 	logChanges(log, changes)
-	d.linkApplications(ctx) // a next round's invitation joins its application
+	d.afterApply(ctx, changes) // the employer's side: employer.go
 	return d.store.SaveCalendarState(ctx, cal.Name, next)
 }
 
@@ -165,6 +165,7 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 	}
 	d.dispatcher.Kick() // reminders may have been added or moved
 	logChanges(log, changes)
+	d.afterApply(ctx, changes) // the employer's side: employer.go
 	return nil
 }
 
