@@ -73,23 +73,23 @@ func Classify(m Message) Verdict {
 	if len(text) > maxScan {
 		text = text[:maxScan]
 	}
-	norm := normalise(m.Subject + "\n" + text)
+	norm := newText(normalise(m.Subject + "\n" + text))
 	service := serviceOf(m.From.Address)
 	domainCompany, _ := detect.SenderCompany(m.From.Address)
 
-	if lang, p, ok := find(norm, alertPhrases); ok {
+	if lang, p, ok := norm.find(alertPhrases); ok {
 		return Verdict{Reason: fmt.Sprintf("a job alert or newsletter (%s: %q)", lang, p)}
 	}
 	kind, lang, phrase := kindOf(norm)
 	if kind == "" {
-		if l, p, ok := find(norm, salesPhrases); ok {
+		if l, p, ok := norm.find(salesPhrases); ok {
 			return Verdict{Reason: fmt.Sprintf("advertising (%s: %q)", l, p)}
 		}
 	}
 	if m.Bulk && (kind == "" || kind == Other) {
 		return Verdict{Reason: "mass mail (List-Unsubscribe or Precedence) with nothing about a candidacy's outcome"}
 	}
-	if _, _, ok := findPrefix(norm, candidacyWords); !ok && service == "" && !m.KnownSender {
+	if _, _, ok := norm.findPrefix(candidacyWords); !ok && service == "" && !m.KnownSender {
 		return Verdict{Reason: "nothing about a candidacy"}
 	}
 
@@ -143,7 +143,7 @@ var kindWords = map[Kind]string{
 // receipt, then a reschedule (it may name the next round it moves), then a
 // next round, then a request to pick a time (a next round asks for one
 // too). "" when none matches.
-func kindOf(norm string) (Kind, string, string) {
+func kindOf(norm text) (Kind, string, string) {
 	order := []struct {
 		kind Kind
 		list phrases
@@ -156,7 +156,7 @@ func kindOf(norm string) (Kind, string, string) {
 		{Scheduling, pickTimePhrases},
 	}
 	for _, o := range order {
-		if lang, p, ok := find(norm, o.list); ok {
+		if lang, p, ok := norm.find(o.list); ok {
 			return o.kind, lang, p
 		}
 	}
@@ -166,11 +166,53 @@ func kindOf(norm string) (Kind, string, string) {
 // languages is the order phrases are tried in, so that reasons are stable.
 var languages = []string{"en", "de", "fr", "es"}
 
-// find reports the first phrase of list found in norm on word boundaries.
+// text is a normalised message: its words, and where each word occurs.
+type text struct {
+	words []string
+	at    map[string][]int
+}
+
+func newText(norm string) text {
+	t := text{words: strings.Fields(norm), at: map[string][]int{}}
+	for i, w := range t.words {
+		t.at[w] = append(t.at[w], i)
+	}
+	return t
+}
+
+// has reports whether the phrase's words occur in a row.
+func (t text) has(phrase []string) bool {
+	if len(phrase) == 0 {
+		return false
+	}
+	for _, i := range t.at[phrase[0]] {
+		if i+len(phrase) > len(t.words) {
+			continue
+		}
+		ok := true
+		for k := 1; k < len(phrase); k++ {
+			if t.words[i+k] != phrase[k] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// find reports the first phrase of list found in the text on word
+// boundaries.
 func find(norm string, list phrases) (lang, phrase string, ok bool) {
+	return newText(norm).find(list)
+}
+
+func (t text) find(list phrases) (lang, phrase string, ok bool) {
 	for _, l := range languages {
 		for _, p := range list[l] {
-			if strings.Contains(norm, " "+normaliseWords(p)+" ") {
+			if t.has(strings.Fields(normaliseWords(p))) {
 				return l, p, true
 			}
 		}
@@ -179,12 +221,22 @@ func find(norm string, list phrases) (lang, phrase string, ok bool) {
 }
 
 // findPrefix reports the first word of list found at the start of a word
-// of norm.
-func findPrefix(norm string, list phrases) (lang, word string, ok bool) {
+// of the text.
+func (t text) findPrefix(list phrases) (lang, word string, ok bool) {
 	for _, l := range languages {
 		for _, w := range list[l] {
-			if strings.Contains(norm, " "+normaliseWords(w)) {
-				return l, w, true
+			ws := strings.Fields(normaliseWords(w))
+			switch {
+			case len(ws) > 1: // a phrase: whole words
+				if t.has(ws) {
+					return l, w, true
+				}
+			case len(ws) == 1:
+				for _, x := range t.words {
+					if strings.HasPrefix(x, ws[0]) {
+						return l, w, true
+					}
+				}
 			}
 		}
 	}

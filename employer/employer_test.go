@@ -184,3 +184,41 @@ func TestPhrasesMatchThemselves(t *testing.T) {
 		}
 	}
 }
+
+func FuzzClassify(f *testing.F) {
+	f.Add("Initech Talent", "no-reply@hire.lever.co", "Your application", "We have decided not to move forward.", false)
+	f.Add("", "jane@acme.com", "Entretien", "Nous devons décaler notre entretien à une nouvelle date.", false)
+	f.Add("Shop", "deals@shop.example", "Special offer", "40% off", true)
+	f.Fuzz(func(t *testing.T, name, address, subject, text string, bulk bool) {
+		v := Classify(Message{From: mail.Address{Name: name, Address: address}, Subject: subject, Text: text, Bulk: bulk})
+		if v.Reason == "" {
+			t.Error("no reason")
+		}
+		switch v.Kind {
+		case "", Rejection, Offer, NextRound, Scheduling, Other:
+		default:
+			t.Errorf("unknown kind %q", v.Kind)
+		}
+		if v.Employer != (v.Kind != "") {
+			t.Errorf("employer %v with kind %q", v.Employer, v.Kind)
+		}
+	})
+}
+
+// BenchmarkClassify measures a typical short message and one at the scan
+// limit (64 KiB of text that matches nothing).
+func BenchmarkClassify(b *testing.B) {
+	short := Message{From: addr("Initech Talent", "no-reply@hire.lever.co"), Subject: "Your application to Initech",
+		Text: "Thank you for interviewing. We have decided to move forward with other candidates."}
+	long := Message{From: addr("", "hr@acme.com"), Subject: "Update", Text: strings.Repeat("lorem ipsum dolor sit amet ", 2500)}
+	b.Run("short", func(b *testing.B) {
+		for b.Loop() {
+			Classify(short)
+		}
+	})
+	b.Run("64KiB", func(b *testing.B) {
+		for b.Loop() {
+			Classify(long)
+		}
+	})
+}
