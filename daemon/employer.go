@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	gomail "github.com/emersion/go-message/mail"
+
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/detect"
 	emp "github.com/followupd/followupd/employer"
@@ -67,7 +69,7 @@ func (d *Daemon) handleEmployer(ctx context.Context, m mailbox.Message) error {
 	}
 	msg := emp.FromMail(m.Header, m.Text, m.HTML)
 	from := config.NormalizeAddress(msg.From.Address)
-	if from == "" || d.cfg.Owner.IsOwner(from) || replies.IsAutoReply(m.Header) {
+	if from == "" || d.cfg.Owner.IsOwner(from) || strings.EqualFold(from, d.fromAddress().Address) || outOfOffice(m.Header) {
 		return nil
 	}
 	date, err := m.Header.Date()
@@ -120,6 +122,19 @@ func (d *Daemon) handleEmployer(ctx context.Context, m mailbox.Message) error {
 	}
 	d.sendEmployerEmails(ctx)
 	return nil
+}
+
+// outOfOffice reports an automatic reply (out-of-office, delivery
+// report). An applicant-tracking service's "Auto-Submitted:
+// auto-generated" or bulk Precedence is no reason to ignore its message:
+// Classify weighs mass mail itself.
+func outOfOffice(h gomail.Header) bool {
+	if !replies.IsAutoReply(h) {
+		return false
+	}
+	auto := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted")))
+	prec := strings.ToLower(strings.TrimSpace(h.Get("Precedence")))
+	return !strings.HasPrefix(auto, "auto-generated") && prec != "bulk" && prec != "junk"
 }
 
 // matchInterview picks the interview an employer's message is about: the

@@ -27,8 +27,9 @@ func employerMail(from, id, subject, date, text string) string {
 func TestEmployerRejectionThenUndo(t *testing.T) {
 	e := newReplyEnv(t, true)
 	ctx := context.Background()
-	rej := employerMail("Acme Corp Talent <no-reply@hire.lever.co>", "rej-1@lever.co", "Your application to Acme Corp",
-		"Fri, 04 Dec 2026 11:00:00 -0500",
+	// Applicant-tracking services mark their mail auto-generated: still read.
+	rej := "Auto-Submitted: auto-generated\r\n" + employerMail("Acme Corp Talent <no-reply@hire.lever.co>", "rej-1@lever.co",
+		"Your application to Acme Corp", "Fri, 04 Dec 2026 11:00:00 -0500",
 		"Hi Alex,\n\nThank you for interviewing with us. We have decided not to move forward with your application.\n")
 	e.handle(t, readFixture(t, rej, "INBOX"))
 
@@ -111,6 +112,8 @@ func TestEmployerLookAlikesChangeNothing(t *testing.T) {
 			"Fri, 04 Dec 2026 11:00:00 -0500", "Acme Corp interview process... we are pleased to offer you tips for every interview."),
 		employerMail("Initech <jobs@initech.example>", "rej@initech.example", "Your application",
 			"Fri, 04 Dec 2026 11:00:00 -0500", "We have decided not to move forward with your application."),
+		"Auto-Submitted: auto-replied\r\n" + employerMail("Jane Doe <jane.doe@acme.example.com>", "ooo@acme.example.com",
+			"Out of office", "Fri, 04 Dec 2026 11:00:00 -0500", "I am away; I will reschedule our interview when back. Unfortunately I cannot offer you a time."),
 		employerMail("Jane Doe <jane.doe@acme.example.com>", "re@acme.example.com", "Thursday",
 			"Fri, 04 Dec 2026 11:00:00 -0500", "Unfortunately I have a conflict. Could we reschedule our next chat?"),
 	} {
