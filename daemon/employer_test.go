@@ -257,3 +257,43 @@ func TestEmployerRescheduleThenNewInvitation(t *testing.T) {
 		t.Errorf("the first interview's call = %s, want untouched", r.State)
 	}
 }
+
+// A next round: acknowledged at once; when the next interview's invitation
+// arrives, the earlier call is dropped and the owner told.
+func TestEmployerNextRoundMakesTheCallMoot(t *testing.T) {
+	e := newReplyEnv(t, true)
+	e.cfg.Digest.Enabled = false
+	e.handle(t, readFixture(t, employerMail("Acme Corp via Greenhouse <no-reply@greenhouse.io>", "next@greenhouse.io",
+		"Next steps with Acme Corp", "Fri, 04 Dec 2026 11:00:00 -0500",
+		"Great news! We would like to invite you to the final round with our CTO."), "INBOX"))
+	if r := e.reminder(t, interview.FollowUpCall); r.State != store.StateSent {
+		t.Fatalf("call = %s, want still sent until the next invitation", r.State)
+	}
+	e.clock.Advance(time.Hour)
+	inv := strings.Join([]string{
+		"From: Jane Doe <jane.doe@acme.example.com>", "To: alex.morgan@example.org", "Subject: Invitation: final round",
+		"Date: Fri, 04 Dec 2026 13:00:00 -0500", "Message-ID: <final@acme.example.com>", "MIME-Version: 1.0",
+		"Content-Type: text/calendar; charset=utf-8; method=REQUEST", "",
+		"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "METHOD:REQUEST", "BEGIN:VEVENT",
+		"UID:acme-final@test", "SEQUENCE:0", "DTSTAMP:20261204T180000Z",
+		"DTSTART:20261210T150000Z", "DTEND:20261210T160000Z", "STATUS:CONFIRMED",
+		"SUMMARY:Final interview with Jane Doe at Acme Corp", "ORGANIZER;CN=Jane Doe:mailto:jane.doe@acme.example.com",
+		"ATTENDEE;CN=Alex Morgan;PARTSTAT=ACCEPTED:mailto:alex.morgan@example.org",
+		"END:VEVENT", "END:VCALENDAR", "",
+	}, "\r\n")
+	e.handle(t, readFixture(t, inv, "INBOX"))
+	if r := e.reminder(t, interview.FollowUpCall); r.State != store.StateCancelled || r.Outcome != store.OutcomeMoot {
+		t.Errorf("first call = %s/%s, want cancelled/next_round", r.State, r.Outcome)
+	}
+	var subjects []string
+	for _, m := range e.sender.emails() {
+		subjects = append(subjects, m.Subject)
+	}
+	if len(subjects) != 2 || !strings.HasSuffix(subjects[0], "a next round") || !strings.HasSuffix(subjects[1], "the next round is set") {
+		t.Errorf("emails = %q, want the next-round acknowledgement, then the moot notice", subjects)
+	}
+	apps, err := e.st.Applications(context.Background(), e.clock.Now())
+	if err != nil || len(apps) != 1 || len(apps[0].Interviews) != 2 || apps[0].Stage != store.StageInterviewing {
+		t.Fatalf("applications = %+v, %v; want one with both interviews", apps, err)
+	}
+}

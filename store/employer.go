@@ -310,7 +310,7 @@ type Moot struct {
 // the open application of the same company (same position, or one of the
 // two unnamed), else a new one. Then, for each application at the
 // next_round stage that an interview stored after the next-round message
-// has joined, the pending follow-up calls of the interviews stored before
+// has joined, the open (pending or sent) follow-up calls of the interviews stored before
 // it are dropped (the next round makes them moot), the stage goes back to
 // interviewing, and compose makes the emails that tell the owner (inside
 // the transaction; may be nil). The moot calls are returned.
@@ -459,7 +459,7 @@ func moot(ctx context.Context, tx *sql.Tx, appID int64, now string) (*Moot, erro
 	if err := addHistory(ctx, tx, appID, StageInterviewing, cause, now); err != nil {
 		return nil, err
 	}
-	closed, err := closeReminders(ctx, tx, appID, cause, fmt.Sprintf(`kind = 'follow_up_call' AND state = 'pending'
+	closed, err := closeReminders(ctx, tx, appID, cause, fmt.Sprintf(`kind = 'follow_up_call' AND state IN ('pending', 'sent')
 		AND interview_id IN (SELECT id FROM interviews WHERE created_at <= %s)`, sqlQuote(handled)), OutcomeMoot, now)
 	if err != nil {
 		return nil, err
