@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -676,6 +677,7 @@ func digestInput(apps []store.Application, cfg *config.Config, now time.Time) ma
 			}
 		}
 	}
+	slices.SortStableFunc(in.Due, func(a, b mailer.DigestItem) int { return a.When.Compare(b.When) })
 	return in
 }
 
