@@ -597,7 +597,20 @@ func (d *Daemon) checkSilence(ctx context.Context) error {
 			if since.IsZero() || a.LastContact.After(since) || now.Before(after(since)) {
 				continue
 			}
-			if _, err := d.store.SetApplicationStage(ctx, a.ID, a.Stage, store.StageNoResponse, now, nil); err != nil {
+			from, domain := d.fromAddress(), d.idDomain()
+			if _, err := d.store.SetApplicationStage(ctx, a.ID, a.Stage, store.StageNoResponse, now,
+				func(app store.Application) ([]store.Outgoing, error) {
+					th, ok := threadFor(last, from, "emp-silent", fmt.Sprintf("noresponse#%d", a.ID), domain)
+					if !ok {
+						return nil, nil
+					}
+					name := companyName(a.Company)
+					e, err := mailer.Acknowledgement(mailer.AckInput{Owner: d.cfg.Owner, Subject: name + ": no response",
+						Changed: name + " has not answered your check-in: the application is marked \"no response\". followupd will not ask you to chase them again.",
+						Next:    "If they write after all, their message is read as usual and the application moves on.",
+						Now:     now, Thread: th})
+					return outgoing("no_response", e, err)
+				}); err != nil {
 				return err
 			}
 			d.log.Info("application marked no response", slog.Int64("application", a.ID))

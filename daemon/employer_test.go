@@ -177,10 +177,15 @@ func TestEmployerSilenceCheckInThenNoResponse(t *testing.T) {
 	if err != nil || len(apps) != 1 || apps[0].Stage != store.StageNoResponse {
 		t.Fatalf("applications = %+v, %v; want no_response", apps, err)
 	}
+	var told bool
 	for _, m := range e.sender.emails()[n:] {
 		if strings.HasPrefix(m.Subject, "No word") {
 			t.Error("a second check-in was sent")
 		}
+		told = told || m.Subject == "Acme Corp: no response"
+	}
+	if !told {
+		t.Error("the owner was not told of the no response")
 	}
 }
 
