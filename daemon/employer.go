@@ -355,7 +355,8 @@ func outgoing(kind string, e mailer.Email, err error) ([]store.Outgoing, error) 
 func (d *Daemon) undoEmployer(ctx context.Context, m mailbox.Message, rep replies.Reply, rem store.ReminderRecord, key, matched string, log *slog.Logger) error {
 	now := d.now()
 	a := d.newAnswerer(m, rep, key, matched, now)
-	res, err := d.store.UndoEmployerMessage(ctx, store.OwnerCommand{MessageID: key, ReminderID: rem.ID, Date: rep.Date, Now: now},
+	res, err := d.store.UndoEmployerMessage(ctx, store.OwnerCommand{MessageID: key, ReminderID: rem.ID,
+		Command: undoCommand(rep.Line), Date: rep.Date, Now: now},
 		func(res store.UndoResult) ([]store.Answer, error) {
 			changed, next := "There was nothing to undo: no message from the employer changed this application.", ""
 			if res.Changed {
@@ -380,6 +381,22 @@ func (d *Daemon) undoEmployer(ctx context.Context, m mailbox.Message, rep replie
 		d.dispatcher.Kick()
 	}
 	return d.deliverAnswersTo(ctx, key, log)
+}
+
+// undoCommand records which kind the owner's "not a ..." names:
+// "not_rejection", "not_offer", "not_next_round", else "not_employer"
+// (the latest of any kind).
+func undoCommand(line string) string {
+	l := strings.ToLower(line)
+	switch {
+	case strings.Contains(l, "reject"):
+		return "not_" + store.EmployerRejection
+	case strings.Contains(l, "offer"):
+		return "not_" + store.EmployerOffer
+	case strings.Contains(l, "next round"):
+		return "not_" + store.EmployerNextRound
+	}
+	return "not_employer"
 }
 
 func kindWords(kind string) string {

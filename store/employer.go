@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -500,8 +501,10 @@ type UndoResult struct {
 }
 
 // UndoEmployerMessage undoes, for the owner's reply c (its MessageID,
-// ReminderID, Date and Now are read), the latest change an employer's
-// message made to the application of the reply's interview: the reminders
+// ReminderID, Command, Date and Now are read), the latest change an
+// employer's message made to the application of the reply's interview (of
+// the kind c.Command names, "not_rejection", "not_offer" or
+// "not_next_round"; of any kind for another command): the reminders
 // it closed that are still as it left them are reopened as they were, the
 // stage is put back, and the emails about it not yet sent are withdrawn.
 // The owner's message is recorded in the same transaction (command
@@ -524,7 +527,8 @@ func (s *Store) UndoEmployerMessage(ctx context.Context, c OwnerCommand, compose
 			return fmt.Errorf("find reminder %d: %w", c.ReminderID, err)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO owner_messages (message_id, reminder_id, command, message_date, handled_at)
-			VALUES (?, ?, 'not_employer', ?, ?) ON CONFLICT (message_id) DO NOTHING`, c.MessageID, c.ReminderID, nullTime(c.Date), now)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING`, c.MessageID, c.ReminderID,
+			cmp.Or(c.Command, "not_employer"), nullTime(c.Date), now)
 		if err != nil {
 			return fmt.Errorf("record message: %w", err)
 		}
@@ -533,7 +537,13 @@ func (s *Store) UndoEmployerMessage(ctx context.Context, c OwnerCommand, compose
 		} else if n == 0 {
 			return ErrAlreadyHandled
 		}
-		if err := undo(ctx, tx, ivID, now, &out); err != nil {
+		kind, _ := strings.CutPrefix(c.Command, "not_")
+		switch kind {
+		case EmployerRejection, EmployerOffer, EmployerNextRound:
+		default:
+			kind = ""
+		}
+		if err := undo(ctx, tx, ivID, kind, now, &out); err != nil {
 			return err
 		}
 		if out.Changed {
@@ -571,7 +581,7 @@ func (s *Store) UndoEmployerMessage(ctx context.Context, c OwnerCommand, compose
 	return out, nil
 }
 
-func undo(ctx context.Context, tx *sql.Tx, ivID int64, now string, out *UndoResult) error {
+func undo(ctx context.Context, tx *sql.Tx, ivID int64, kind, now string, out *UndoResult) error {
 	var appID int64
 	err := tx.QueryRowContext(ctx, "SELECT application_id FROM application_interviews WHERE interview_id = ?", ivID).Scan(&appID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -582,8 +592,9 @@ func undo(ctx context.Context, tx *sql.Tx, ivID int64, now string, out *UndoResu
 	}
 	var msgID string
 	err = tx.QueryRowContext(ctx, `SELECT message_id, kind, company, prev_stage FROM employer_messages
-		WHERE application_id = ? AND undone_at IS NULL AND kind <> ? ORDER BY handled_at DESC, rowid DESC LIMIT 1`,
-		appID, EmployerOther).Scan(&msgID, &out.Kind, &out.Company, &out.Stage)
+		WHERE application_id = ? AND undone_at IS NULL AND kind <> ? AND (? = '' OR kind = ?)
+		ORDER BY handled_at DESC, rowid DESC LIMIT 1`,
+		appID, EmployerOther, kind, kind).Scan(&msgID, &out.Kind, &out.Company, &out.Stage)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}

@@ -157,3 +157,30 @@ func TestNextRoundJoinsAndMootsTheCall(t *testing.T) {
 		}
 	}
 }
+
+// "not a rejection" undoes the rejection even when a later message of
+// another kind came after it.
+func TestUndoByKind(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	rec := replyFixture(t, s, "acme-1")
+	ty := reminder(t, rec, interview.ThankYou)
+	applyEmployer(t, s, employerMessage("<rej@acme.example>", rec, EmployerRejection), nil)
+	later := employerMessage("<move@acme.example>", rec, EmployerScheduling)
+	later.Now = day(1, 11)
+	applyEmployer(t, s, later, nil)
+	undo, err := s.UndoEmployerMessage(ctx, OwnerCommand{MessageID: "<undo@example.org>", ReminderID: ty.ID,
+		Command: "not_rejection", Now: day(1, 12)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !undo.Changed || undo.Kind != EmployerRejection || len(undo.Restored) != 2 {
+		t.Errorf("undo = %+v, want the rejection undone", undo)
+	}
+	// Nothing of that kind is left.
+	undo, err = s.UndoEmployerMessage(ctx, OwnerCommand{MessageID: "<undo2@example.org>", ReminderID: ty.ID,
+		Command: "not_offer", Now: day(1, 13)}, nil)
+	if err != nil || undo.Changed {
+		t.Errorf("undo of an offer that never came = %+v, %v", undo, err)
+	}
+}
