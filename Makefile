@@ -30,6 +30,7 @@ fuzz:
 	$(GO) test ./replies -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=$(FUZZTIME)
 	$(GO) test ./replies -run='^$$' -fuzz='^FuzzParseCommand$$' -fuzztime=$(FUZZTIME)
 	$(GO) test ./explain -run='^$$' -fuzz='^FuzzExplain$$' -fuzztime=$(FUZZTIME)
+	$(GO) test ./employer -run='^$$' -fuzz='^FuzzClassify$$' -fuzztime=$(FUZZTIME)
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)

@@ -31,6 +31,8 @@ type Config struct {
 	Companies []Company
 	Calendars []Calendar
 	Replies   Replies
+	Employer  Employer // [employer]: see employer.go
+	Digest    Digest   // [digest]: see employer.go
 
 	imap *rawIMAP
 	smtp *rawSMTP

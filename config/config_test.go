@@ -281,3 +281,33 @@ func TestBackfill(t *testing.T) {
 		t.Errorf("backfill = %s, want 7 days", got)
 	}
 }
+
+func TestEmployerAndDigestSections(t *testing.T) {
+	c := Default()
+	if c.Employer.SilenceBusinessDays != 7 || !c.Digest.Enabled || c.Digest.Weekday != time.Monday || c.Digest.Time != c.Schedule.FollowUpTime {
+		t.Errorf("defaults: %+v %+v", c.Employer, c.Digest)
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		body, err string
+	}{
+		{"[employer]\nsilence_business_days = 0\n", "employer.silence_business_days"},
+		{"[digest]\nweekday = \"someday\"\n", "digest.weekday"},
+		{"[digest]\ntime = \"25:00\"\n", "digest.time"},
+		{"[digest]\nenabled = false\nweekday = \"Friday\"\ntime = \"16:30\"\n[employer]\nsilence_business_days = 5\n", ""},
+	} {
+		p := filepath.Join(dir, "c.toml")
+		if err := os.WriteFile(p, []byte("[owner]\nemail = \"a@example.org\"\n"+tc.body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(p)
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("%q: %v", tc.body, err)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%q: error %v, want one naming %s", tc.body, err, tc.err)
+		case tc.err == "" && (c.Digest.Enabled || c.Digest.Weekday != time.Friday || c.Digest.Time.String() != "16:30" || c.Employer.SilenceBusinessDays != 5):
+			t.Errorf("%q: %+v %+v", tc.body, c.Digest, c.Employer)
+		}
+	}
+}

@@ -22,6 +22,8 @@ type rawConfig struct {
 	SMTP     *rawSMTP      `toml:"smtp"`
 	Store    rawStore      `toml:"store"`
 	Replies  rawReplies    `toml:"replies"`
+	Employer rawEmployer   `toml:"employer"`
+	Digest   rawDigest     `toml:"digest"`
 }
 
 type rawOwner struct {

@@ -180,6 +180,8 @@ func fromRaw(raw rawConfig, path string) (*Config, error) {
 		c.Replies.Acknowledge = *raw.Replies.Acknowledge
 	}
 
+	employerSections(c, raw.Employer, raw.Digest, fail)
+
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

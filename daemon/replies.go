@@ -140,6 +140,9 @@ func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, erro
 		return false, nil
 	}
 
+	if rep.Command == replies.NotEmployer { // the employer's side: employer.go
+		return true, d.undoEmployer(ctx, m, rep, rem, key, matched, log)
+	}
 	rec, err := d.store.Interview(ctx, rem.InterviewID)
 	if err != nil {
 		return true, fmt.Errorf("read interview of the reply: %w", err)

@@ -136,6 +136,9 @@ func (d *Daemon) build(cfg *config.Config, only map[string]bool) (*built, error)
 	if (d.injectedSender || cfg.HasSMTP()) && want("answers") {
 		b.comps = append(b.comps, component{"answers", d.runAnswers})
 	}
+	if (d.injectedSender || cfg.HasSMTP()) && want("employer") {
+		b.comps = append(b.comps, component{"employer", d.runEmployer})
+	}
 	mb := d.watcher
 	if cfg.HasIMAP() && want("mailbox") {
 		imapCfg, err := cfg.IMAP()
@@ -318,7 +321,7 @@ func (d *Daemon) apply(r *runner, cfg *config.Config) error {
 	restart := changedParts(old, cfg)
 	if cfg.HasSMTP() != old.HasSMTP() || cfg.HasIMAP() != old.HasIMAP() {
 		// Who sends and who watches changes: everything starts afresh.
-		restart = map[string]bool{"calendars": true, "mailbox": true, "dispatcher": true, "answers": true}
+		restart = map[string]bool{"calendars": true, "mailbox": true, "dispatcher": true, "answers": true, "employer": true}
 	}
 	if len(restart) == 0 {
 		d.cfg.Store(cfg)

@@ -105,6 +105,7 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 	}
 	d.dispatcher.Kick() // reminders may have been added or moved
 	logChanges(log, changes)
+	d.afterApply(ctx, changes) // the employer's side: employer.go
 	return d.store.SaveCalendarState(ctx, cal.Name, next)
 }
 
@@ -134,6 +135,9 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 		if handled || err != nil {
 			return err
 		}
+		if len(m.Invitations) == 0 { // perhaps the employer's side (employer.go)
+			return d.retrying(ctx, log, "employer", func() error { return d.handleEmployer(ctx, m) })
+		}
 	}
 	now, cfg := d.now(), d.config()
 	var ivs []interview.Interview
@@ -162,6 +166,7 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 	}
 	d.dispatcher.Kick() // reminders may have been added or moved
 	logChanges(log, changes)
+	d.afterApply(ctx, changes) // the employer's side: employer.go
 	return nil
 }
 

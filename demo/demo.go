@@ -174,6 +174,10 @@ source = %q
 [replies]
 authserv_id = "mx.example.org"
 
+# The weekly digest would land in the middle of the story.
+[digest]
+enabled = false
+
 [store]
 path = %q
 

@@ -38,6 +38,19 @@ type Report struct {
 	// In-Reply-To or References): the command it carries and whether it
 	// would be obeyed, judged from the sender and Authentication-Results.
 	Reply *replies.Explanation `json:"reply,omitempty"`
+	// Employer is set for a message that is neither a reply to followupd
+	// nor an invitation when it reads as an employer's message about a
+	// candidacy (see package employer); absent otherwise.
+	Employer *Employer `json:"employer,omitempty"`
+}
+
+// Employer is what an employer's message says, judged from the message
+// alone: Kind is "rejection", "offer", "next_round", "scheduling" or
+// "other"; Company may be "" when the message does not tell it.
+type Employer struct {
+	Kind    string `json:"kind"`
+	Company string `json:"company"`
+	Reason  string `json:"reason"`
 }
 
 // Interview is one detected interview.

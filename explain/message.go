@@ -6,6 +6,7 @@ import (
 
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/detect"
+	"github.com/followupd/followupd/employer"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/replies"
@@ -48,6 +49,11 @@ func (e Explainer) message(r *Report, data []byte) error {
 	if err == nil && rep.IsReply() {
 		x := rep.Explain()
 		r.Reply = &x
+	}
+	if len(m.Invitations) == 0 && !employer.RepliesToFollowupd(m.Header) {
+		if v := employer.Classify(employer.FromMail(m.Header, m.Text, m.HTML)); v.Employer {
+			r.Employer = &Employer{Kind: string(v.Kind), Company: v.Company, Reason: v.Reason}
+		}
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ func WriteText(w io.Writer, r Report, loc *time.Location) error {
 	if r.Error != "" {
 		fmt.Fprintf(&b, "  error: %s\n", r.Error)
 	}
-	if r.Error == "" && len(r.Interviews) == 0 && len(r.Skipped) == 0 && r.Reply == nil {
+	if r.Error == "" && len(r.Interviews) == 0 && len(r.Skipped) == 0 && r.Reply == nil && r.Employer == nil {
 		b.WriteString("  no events found\n")
 	}
 	for _, iv := range r.Interviews {
@@ -87,6 +87,13 @@ func WriteText(w io.Writer, r Report, loc *time.Location) error {
 		if x.Notes != "" {
 			fmt.Fprintf(&b, "      notes      %s\n", oneLine(x.Notes))
 		}
+	}
+	if x := r.Employer; x != nil {
+		company := x.Company
+		if company == "" {
+			company = "company not named"
+		}
+		fmt.Fprintf(&b, "  * employer's message: %s (%s)\n      why        %s\n", x.Kind, oneLine(company), oneLine(x.Reason))
 	}
 	for _, p := range r.Problems {
 		fmt.Fprintf(&b, "  ! skipped a broken part: %s\n", oneLine(p))

@@ -98,6 +98,12 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 		rep.Command = Status
 	case "help":
 		rep.Command = Help
+	case "not":
+		if notEmployer(words[1:]) {
+			rep.Command = NotEmployer
+		} else {
+			rep.Command, rep.Hint = Unknown, "unknown command \"not\"; to undo what an employer's message changed write: not a rejection"
+		}
 	default:
 		rep.Command, rep.Hint = Unknown, fmt.Sprintf("unknown command %q", truncateRunes(words[0], 40))
 	}
@@ -310,4 +316,22 @@ func truncateBytes(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// notEmployer recognises what follows "not" in "not a rejection", "not an
+// offer", "not a next round", "not rejected".
+func notEmployer(words []string) bool {
+	if len(words) > 0 && (words[0] == "a" || words[0] == "an") {
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return false
+	}
+	switch words[0] {
+	case "rejection", "rejected", "offer", "employer":
+		return true
+	case "next":
+		return len(words) > 1 && words[1] == "round"
+	}
+	return false
 }

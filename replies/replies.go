@@ -41,7 +41,10 @@ const (
 	SetHonorific Command = "honorific" // Reply.Honorific holds Mr./Ms./Mrs./Dr.
 	Status       Command = "status"
 	Help         Command = "help"
-	Unknown      Command = "unknown" // gets one short help reply; Reply.Hint says why
+	// NotEmployer undoes what an employer's message changed ("not a
+	// rejection", "not an offer", "not a next round").
+	NotEmployer Command = "not_employer"
+	Unknown     Command = "unknown" // gets one short help reply; Reply.Hint says why
 )
 
 // Reply is what was read from one reply of the owner's.

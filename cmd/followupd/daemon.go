@@ -147,9 +147,10 @@ func reload(ctx context.Context, e *env, d *daemon.Daemon, n *sdnotify.Notifier,
 }
 
 func runList(ctx context.Context, e *env, args []string) error {
-	fs := flags(e, "list", "[--config FILE] [--json]")
+	fs := flags(e, "list", "[--config FILE] [--json] [--applications]")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	asJSON := fs.Bool("json", false, "print JSON")
+	apps := fs.Bool("applications", false, "show applications (interviews grouped per company) and where each stands")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -158,6 +159,9 @@ func runList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return withStore(ctx, e, cfg, func(st *store.Store, _ string) error {
+		if *apps { // applications.go
+			return listApplications(ctx, e, cfg, st, *asJSON)
+		}
 		ivs, err := st.Interviews(ctx)
 		if err != nil {
 			return err

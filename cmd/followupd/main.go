@@ -32,7 +32,7 @@ func commands() []command {
 	return []command{
 		{"run", "[--config FILE] [--log-level L] [--log-json]", "run the daemon in the foreground (SIGHUP reloads)", runDaemon},
 		{"check", "[--config FILE] [--offline] [--json]", "prove the set-up: secrets, IMAP, SMTP, calendars, store", runCheck},
-		{"list", "[--config FILE] [--json]", "show interviews, their sources and follow-ups", runList},
+		{"list", "[--config FILE] [--json] [--applications]", "show interviews, their sources and follow-ups", runList},
 		{"add", "--company C --start \"YYYY-MM-DD HH:MM\" [flags]", "add an interview by hand", runAdd},
 		{"explain", "[--config FILE] [--json] FILE...", "say what the daemon would do with .ics and .eml files", runExplain},
 		{"done", "[--config FILE] [--kind K] ID", "mark an interview's follow-up done", runDone},
