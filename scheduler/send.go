@@ -49,6 +49,9 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 	if rec.Status == interview.Cancelled {
 		return d.resolve(ctx, w, store.StateCancelled, "the interview was cancelled", now, log)
 	}
+	if held, err := d.holdCall(ctx, rec, w, now, log); held || err != nil {
+		return err
+	}
 
 	id := d.messageID(w.r.Token, w.n)
 	if w.n == 0 && w.inFlight && w.r.MessageID != "" {
