@@ -51,11 +51,11 @@ type callView struct {
 	// attributes, and FromAttributes says so.
 	Points         []string
 	FromAttributes bool
-	OwnerName  string
-	Attributes []string
-	Value      string
-	Unique     string
-	Footer     footer
+	OwnerName      string
+	Attributes     []string
+	Value          string
+	Unique         string
+	Footer         footer
 }
 
 // otherView is one of the owner's other open interviews.
