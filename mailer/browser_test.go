@@ -67,6 +67,30 @@ const measure = `<script>
     var g = gapAfter(h);
     if (g !== null && g < 4) bad.push("section heading glued to its text: " + label(h));
   });
+  // Text must stand out from what is behind it, in light and in dark mode
+  // (WCAG's 3:1, the floor for the small print too).
+  function rgb(c) { var m = c.match(/[\d.]+/g); return m ? m.map(Number) : null; }
+  function lum(c) {
+    var v = c.slice(0, 3).map(function (x) { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  }
+  function background(e) {
+    for (; e; e = e.parentElement) {
+      var c = rgb(getComputedStyle(e).backgroundColor);
+      if (c && (c.length < 4 || c[3] > 0)) return c;
+    }
+    return [255, 255, 255];
+  }
+  document.querySelectorAll("p, li, h1, h2, td, th, a, code").forEach(function (e) {
+    var own = Array.prototype.filter.call(e.childNodes, function (c) { return c.nodeType === 3; })
+      .map(function (c) { return c.textContent; }).join("").trim();
+    if (!own || box(e).height === 0) return;
+    var a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+    var ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 3) bad.push("text hard to read (contrast " + ratio.toFixed(2) + "): " + label(e));
+  });
+  n.dark = matchMedia("(prefers-color-scheme: dark)").matches;
+  if (n.dark && lum(background(document.querySelector(".page-cell") || document.body)) > 0.2) bad.push("dark mode: the page stays light");
   var page = document.querySelector(".page-cell");
   if (page && box(page).width > 700) bad.push("page wider than 640px plus padding: " + box(page).width);
   document.body.setAttribute("data-layout", JSON.stringify({bad: bad, n: n}));
@@ -75,7 +99,10 @@ const measure = `<script>
 
 type layout struct {
 	Bad []string
-	N   struct{ Paragraphs, Panels, Sections int }
+	N   struct {
+		Paragraphs, Panels, Sections int
+		Dark                         bool
+	}
 }
 
 func chromium(t *testing.T) string {
@@ -105,7 +132,7 @@ func withoutStyleBlock(doc string) string {
 var layoutAttr = regexp.MustCompile(`data-layout="([^"]*)"`)
 
 // render loads doc in headless chromium and returns what measure found.
-func renderInBrowser(t *testing.T, bin, name, doc string) layout {
+func renderInBrowser(t *testing.T, bin, name, doc string, extra ...string) layout {
 	t.Helper()
 	dir := t.TempDir()
 	page := filepath.Join(dir, name+".html")
@@ -113,7 +140,9 @@ func renderInBrowser(t *testing.T, bin, name, doc string) layout {
 		t.Fatal(err)
 	}
 	args := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
-		"--user-data-dir=" + filepath.Join(dir, "profile"), "--window-size=720,1200"}
+		"--user-data-dir=" + filepath.Join(dir, "profile")}
+	args = append(args, extra...)
+	args = append(args, "--window-size=720,1200")
 	// Generous: a slow, shared CI machine; it normally takes 1-2 seconds.
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -177,12 +206,19 @@ func TestHTMLRendersInBrowser(t *testing.T) {
 		{"call", call.HTML, 12, 0, 4},
 		{"help", help.HTML, 2, 0, 0},
 	} {
-		for _, v := range []struct{ suffix, doc string }{
-			{"", c.html},
-			{"-no-style-block", withoutStyleBlock(c.html)},
+		for _, v := range []struct {
+			suffix, doc string
+			extra       []string
+		}{
+			{"", c.html, nil},
+			{"-no-style-block", withoutStyleBlock(c.html), nil},
+			{"-dark", c.html, []string{"--force-dark-mode"}},
 		} {
 			name := c.name + v.suffix
-			l := renderInBrowser(t, bin, name, v.doc)
+			l := renderInBrowser(t, bin, name, v.doc, v.extra...)
+			if l.N.Dark != (v.extra != nil) {
+				t.Errorf("%s: rendered in dark mode = %v", name, l.N.Dark)
+			}
 			t.Logf("%s: %+v", name, l.N)
 			for _, b := range l.Bad {
 				t.Errorf("%s: %s", name, b)
