@@ -72,3 +72,24 @@ func (d *Dispatcher) holdCall(ctx context.Context, rec store.InterviewRecord, w 
 	}
 	return false, nil
 }
+
+// moveCallAfterThankYou applies the late thank-you rule to the interview's
+// call as soon as the thank-you email is out, so that what the owner is
+// told next ("status", the acknowledgement of "sent") already has the call's
+// new day.
+func (d *Dispatcher) moveCallAfterThankYou(ctx context.Context, interviewID int64, now time.Time, log *slog.Logger) error {
+	rec, err := d.store.Interview(ctx, interviewID)
+	switch {
+	case changed(err):
+		return nil
+	case err != nil:
+		return err
+	}
+	for _, r := range rec.Reminders {
+		if r.Kind == interview.FollowUpCall && r.State == store.StatePending {
+			_, err := d.holdCall(ctx, rec, work{r: r}, now, log.With(slog.Int64("reminder", r.ID)))
+			return d.record(err)
+		}
+	}
+	return nil
+}

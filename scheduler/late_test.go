@@ -55,6 +55,13 @@ func TestDispatchLateFoundInterview(t *testing.T) {
 		t.Fatalf("the planned call (%v) should already be past at %v", plan[1].Due, t0)
 	}
 
+	tick(t, d, t0)
+	// Moved as soon as the thank-you is out, so that "status" and the
+	// acknowledgement of "sent" already tell the new day.
+	if ty, call := st.reminder(t, id, interview.ThankYou), st.reminder(t, id, interview.FollowUpCall); ty.SentAt.IsZero() ||
+		!call.NextAttempt.Equal(FollowUpDue(ty.SentAt, st.cfg.Schedule, loc)) {
+		t.Errorf("after the thank-you went out (%v), the call's next time is %v", ty.SentAt, call.NextAttempt)
+	}
 	now := t0
 	for ; now.Before(t0.Add(15 * time.Minute)); now = now.Add(time.Minute) {
 		tick(t, d, now)

@@ -109,6 +109,9 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 			return err
 		}
 		log.Info("reminder sent", slog.Int("attempts", attempts))
+		if w.n == 0 && w.r.Kind == interview.ThankYou {
+			return d.moveCallAfterThankYou(sctx, w.r.InterviewID, now, log)
+		}
 		return nil
 	}
 	text := d.redact(err, w.r.Token).Error()
