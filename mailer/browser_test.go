@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/interview"
 )
 
 // The HTML emails are rendered in a real browser (Debian's chromium,
@@ -196,15 +197,27 @@ func TestHTMLRendersInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	nudge, err := Nudge(NudgeInput{Interview: acme(), Owner: owner, Kind: interview.ThankYou, N: 1, Limit: 3, Now: tyNow, Thread: testThread("b5")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := Acknowledgement(AckInput{Owner: owner, Subject: "x", Changed: "The thank-you note is marked sent.",
+		Next: "The follow-up call outline comes on Friday, March 6 at 09:00.", Now: tyNow, Thread: testThread("b6")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name                      string
 		html                      string
 		paragraphs, panels, heads int // at least
+		dark                      bool
 	}{
-		{"thankyou-casual", casual.HTML, 8, 1, 2},
-		{"thankyou-formal-panel", formal.HTML, 8, 2, 3},
-		{"call", call.HTML, 12, 0, 4},
-		{"help", help.HTML, 2, 0, 0},
+		{"thankyou-casual", casual.HTML, 8, 1, 2, true},
+		{"thankyou-formal-panel", formal.HTML, 8, 2, 3, true},
+		{"call", call.HTML, 12, 0, 4, true},
+		{"help", help.HTML, 2, 0, 0, true},
+		{"nudge", nudge.HTML, 2, 0, 0, false},
+		{"ack", ack.HTML, 1, 0, 0, false},
 	} {
 		for _, v := range []struct {
 			suffix, doc string
@@ -214,6 +227,9 @@ func TestHTMLRendersInBrowser(t *testing.T) {
 			{"-no-style-block", withoutStyleBlock(c.html), nil},
 			{"-dark", c.html, []string{"--force-dark-mode"}},
 		} {
+			if v.extra != nil && !c.dark {
+				continue // the same frame and rules as the others
+			}
 			name := c.name + v.suffix
 			l := renderInBrowser(t, bin, name, v.doc, v.extra...)
 			if l.N.Dark != (v.extra != nil) {
