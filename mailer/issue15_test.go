@@ -286,3 +286,17 @@ func TestEveryHTMLEmailIsInlined(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkThankYouPanel composes the panel's thank-you email: two drafts,
+// both forms, the styles inlined.
+func BenchmarkThankYouPanel(b *testing.B) {
+	owner := config.Owner{Name: "Alex Morgan", Email: "alex.morgan@example.org", Location: time.UTC,
+		Attributes: []string{"ten years of building payment systems", "calm under incident pressure"}}
+	in := ThankYouInput{Interview: globexPanel(), Owner: owner, Formality: config.Formal, Notes: panelNotes,
+		Now: tyNow, Thread: testThread("bench")}
+	for b.Loop() {
+		if _, err := ThankYou(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
