@@ -300,3 +300,17 @@ func BenchmarkThankYouPanel(b *testing.B) {
 		}
 	}
 }
+
+func TestRoleIsNotAnotherName(t *testing.T) {
+	iv := globexPanel()
+	iv.Description = "Panel: Priya Raman, Sam Okafor"
+	drafts, err := Drafts(ThankYouInput{Interview: iv, Owner: testOwner(t), Now: tyNow, Thread: testThread("r")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range drafts {
+		if strings.Contains(d.Text, "perspective as") {
+			t.Errorf("a list of names was taken for a role:\n%s", d.Text)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/followupd/followupd/config"
 )
@@ -133,6 +134,9 @@ func personal(i, n int, p person, everyone []person, notes []string, description
 			}
 		}
 	}
+	if pn.Role != "" && mentioned(pn.Role, everyone) >= 0 {
+		pn.Role = "" // "Priya Raman, Sam Okafor": a list of names, not a role
+	}
 	if len(general) > 0 {
 		pn.Note = sentence(general[i%len(general)])
 	}
@@ -170,15 +174,15 @@ func mentioned(l string, everyone []person) int {
 }
 
 func namesPerson(l string, p person) bool {
-	if p.Name == p.Email {
-		return false // no name, only an address
+	if p.NeedsName || p.Name == p.Email {
+		return false // no name, only an address or a placeholder
 	}
 	words := strings.FieldsFunc(l, func(r rune) bool {
 		return !(r == '-' || r == '\'' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r > 0x7f)
 	})
 	for _, part := range strings.Fields(p.Name) {
-		if len(part) < 2 {
-			continue
+		if len(part) < 2 || !unicode.IsUpper([]rune(part)[0]) {
+			continue // initials, and words that are not names
 		}
 		for _, w := range words {
 			w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
