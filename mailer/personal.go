@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/followupd/followupd/config"
 )
@@ -195,16 +196,38 @@ func namesPerson(l string, p person) bool {
 }
 
 // roleOf finds "Priya Raman (Engineering Manager)" or "Priya Raman, Head of
-// Platform" in a line, for the person p.
+// Platform" in a line, for the person p: the words in parentheses after the
+// name, or a capitalized phrase after a comma or dash, up to the next
+// punctuation.
 func roleOf(l string, p person) string {
 	for _, name := range []string{p.Name, firstName(p.Name)} {
 		if len(name) < 2 {
 			continue
 		}
-		re := regexp.MustCompile(regexp.QuoteMeta(name) + `\s*(?:\(([^)]{2,60})\)|[,–—]\s*([A-Z][^,;.()]{1,59}))`)
-		if m := re.FindStringSubmatch(l); m != nil {
-			r := strings.TrimSpace(m[1] + m[2])
-			if !askedRE.MatchString(r) {
+		for rest := l; ; {
+			at := strings.Index(rest, name)
+			if at < 0 {
+				break
+			}
+			rest = rest[at+len(name):]
+			after := strings.TrimLeft(rest, " ")
+			var r string
+			switch {
+			case strings.HasPrefix(after, "("):
+				if end := strings.IndexByte(after, ')'); end > 0 {
+					r = after[1:end]
+				}
+			case strings.HasPrefix(after, ","), strings.HasPrefix(after, "–"), strings.HasPrefix(after, "—"):
+				_, size := utf8.DecodeRuneInString(after)
+				after = strings.TrimLeft(after[size:], " ")
+				if end := strings.IndexAny(after, ",;.()"); end >= 0 {
+					after = after[:end]
+				}
+				if after != "" && unicode.IsUpper([]rune(after)[0]) {
+					r = after
+				}
+			}
+			if r = strings.TrimSpace(r); utf8.RuneCountInString(r) >= 2 && utf8.RuneCountInString(r) <= 60 && !askedRE.MatchString(r) {
 				return line(r, maxNameRunes)
 			}
 		}

@@ -74,20 +74,22 @@ func (d *Dispatcher) holdCall(ctx context.Context, rec store.InterviewRecord, w 
 }
 
 // moveCallAfterThankYou applies the late thank-you rule to the interview's
-// call as soon as the thank-you email is out, so that what the owner is
-// told next ("status", the acknowledgement of "sent") already has the call's
-// new day.
-func (d *Dispatcher) moveCallAfterThankYou(ctx context.Context, interviewID int64, now time.Time, log *slog.Logger) error {
-	rec, err := d.store.Interview(ctx, interviewID)
-	switch {
-	case changed(err):
-		return nil
-	case err != nil:
-		return err
-	}
-	for _, r := range rec.Reminders {
+// call as soon as the thank-you email (reminder ty, read before the send) is
+// out at now, so that what the owner is told next ("status", the
+// acknowledgement of "sent") already has the call's new day. It needs no
+// store read: rec is the interview as read before the send.
+func (d *Dispatcher) moveCallAfterThankYou(ctx context.Context, rec store.InterviewRecord, ty store.ReminderRecord, now time.Time, log *slog.Logger) error {
+	for i, r := range rec.Reminders {
 		if r.Kind == interview.FollowUpCall && r.State == store.StatePending {
-			_, err := d.holdCall(ctx, rec, work{r: r}, now, log.With(slog.Int64("reminder", r.ID)))
+			sent := rec
+			sent.Reminders = make([]store.ReminderRecord, 0, len(rec.Reminders))
+			for j, o := range rec.Reminders {
+				if j != i && o.ID == ty.ID {
+					o.State, o.SentAt = store.StateSent, now
+				}
+				sent.Reminders = append(sent.Reminders, o)
+			}
+			_, err := d.holdCall(ctx, sent, work{r: r}, now, log.With(slog.Int64("reminder", r.ID)))
 			return d.record(err)
 		}
 	}

@@ -110,7 +110,7 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 		}
 		log.Info("reminder sent", slog.Int("attempts", attempts))
 		if w.n == 0 && w.r.Kind == interview.ThankYou {
-			return d.moveCallAfterThankYou(sctx, w.r.InterviewID, now, log)
+			return d.moveCallAfterThankYou(sctx, rec, w.r, now, log)
 		}
 		return nil
 	}
