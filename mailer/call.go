@@ -19,7 +19,7 @@ type CallInput struct {
 	Interview interview.Interview
 	Owner     config.Owner
 	// Notes are the owner's notes for this interview; may be empty, and then
-	// the outline falls back on what the event said.
+	// the outline leans on the owner's attributes and says how to add notes.
 	Notes string
 	// Others are the owner's other open interviews, named apart so that this
 	// employer is not confused with another. The interview itself and
@@ -45,15 +45,17 @@ type callView struct {
 	Day      string // "Tuesday, March 3"
 	Slot     string
 	Others   []otherView
-	// Points are the salient points to run over; FromEvent says they come
-	// from the event because the owner has no notes for this interview.
-	Points     []string
-	FromEvent  bool
-	OwnerName  string
-	Attributes []string
-	Value      string
-	Unique     string
-	Footer     footer
+	// Points are the salient points to run over: the owner's notes for
+	// this interview, never the invitation's text (which is the employer's
+	// words, not the owner's). Without notes they are the owner's configured
+	// attributes, and FromAttributes says so.
+	Points         []string
+	FromAttributes bool
+	OwnerName      string
+	Attributes     []string
+	Value          string
+	Unique         string
+	Footer         footer
 }
 
 // otherView is one of the owner's other open interviews.
@@ -88,12 +90,9 @@ func FollowUpCall(in CallInput) (Email, error) {
 		Footer:     newFooter(in.Now, loc),
 	}
 	v.Points = items(in.Notes)
-	if len(v.Points) == 0 {
-		v.FromEvent = true
-		v.Points = items(iv.Description)
-		if len(v.Points) == 0 {
-			v.Points = items(iv.Summary)
-		}
+	if len(v.Points) == 0 && len(v.Attributes) > 0 {
+		v.FromAttributes = true
+		v.Points = v.Attributes[:min(3, len(v.Attributes))]
 	}
 	text, html, err := render("call", v)
 	if err != nil {

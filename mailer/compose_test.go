@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -192,7 +193,7 @@ func TestThreadingAndAutoSubmitted(t *testing.T) {
 			t.Errorf("draft %d Content-Type = %q, want text/plain", i, ct)
 		}
 	}
-	if !strings.HasPrefix(drafts[0].Text, "Dear Dr. Raman,") || !strings.HasPrefix(drafts[1].Text, "Dear Mr./Ms. Okafor,") {
+	if !strings.HasPrefix(drafts[0].Text, "Dear Dr. Raman,") || !strings.HasPrefix(drafts[1].Text, "Dear Sam Okafor,") {
 		t.Errorf("salutations: %q / %q", firstLine(drafts[0].Text), firstLine(drafts[1].Text))
 	}
 }
@@ -207,7 +208,9 @@ func TestSalutation(t *testing.T) {
 	}{
 		{interview.Interviewer{Name: "Jane Doe", Honorific: interview.Ms}, "Dear Ms. Doe,", false},
 		{interview.Interviewer{Name: "Jane Doe", Honorific: interview.Mrs}, "Dear Mrs. Doe,", false},
-		{interview.Interviewer{Name: "Jane Doe"}, "Dear Mr./Ms. Doe,", true},
+		// Unknown honorific: the full name, correct as it stands; the
+		// email still offers the owner the choice.
+		{interview.Interviewer{Name: "Jane Doe"}, "Dear Jane Doe,", true},
 		{interview.Interviewer{Email: "jdoe@acme.example"}, "Dear Mr./Ms. [last name],", true},
 	} {
 		iv := acme()
@@ -219,7 +222,7 @@ func TestSalutation(t *testing.T) {
 		if !strings.Contains(e.Text, "\n"+c.want+"\n") {
 			t.Errorf("%+v: draft lacks %q", c.iv, c.want)
 		}
-		if asks := strings.Contains(e.Text, "reply mr, ms, mrs or dr"); asks != c.ask {
+		if asks := strings.Contains(squash(e.Text, false), "reply mr, ms, mrs or dr"); asks != c.ask {
 			t.Errorf("%+v: asks the owner to choose = %v, want %v", c.iv, asks, c.ask)
 		}
 	}
@@ -414,7 +417,7 @@ func TestAcknowledgementAndHelp(t *testing.T) {
 	}
 	for _, cmd := range []string{"sent (or done)", "called", "snooze 3h | 2d | 1bd", "snooze until 2026-03-05 14:00", "tomorrow",
 		"skip", "cancel", "offer / no offer", "notes: ...", "formal / casual", "mr / ms / mrs / dr", "status", "help"} {
-		if !strings.Contains(help.Text, cmd) || !strings.Contains(help.HTML, "<code>"+strings.Fields(cmd)[0]) {
+		if !strings.Contains(help.Text, cmd) || !strings.Contains(unstyled(help.HTML), "<code>"+strings.Fields(cmd)[0]) {
 			t.Errorf("help lacks %q", cmd)
 		}
 	}
@@ -464,3 +467,9 @@ func TestRenderRefusesIncompleteEmail(t *testing.T) {
 		}
 	}
 }
+
+var styleAttr = regexp.MustCompile(` style="[^"]*"`)
+
+// unstyled drops the inlined style attributes from an HTML email, for
+// assertions about its markup.
+func unstyled(html string) string { return styleAttr.ReplaceAllString(html, "") }

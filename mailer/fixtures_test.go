@@ -89,9 +89,11 @@ func initrode() interview.Interview {
 
 func globexPanel() interview.Interview {
 	return interview.Interview{
-		Key:      interview.Key{UID: "globex-panel@calendar.example"},
-		Status:   interview.Scheduled,
-		Summary:  "Globex panel interview",
+		Key:     interview.Key{UID: "globex-panel@calendar.example"},
+		Status:  interview.Scheduled,
+		Summary: "Globex panel interview",
+		Description: "Panel: Priya Raman (Engineering Manager) and Sam Okafor, Platform Tech Lead.\n" +
+			"Please be ready to talk through a system you designed.",
 		Company:  "Globex",
 		Position: "Staff Engineer",
 		Start:    ivStart, End: ivEnd,
@@ -124,6 +126,12 @@ func otherOpen() []interview.Interview {
 	c.Status = interview.Cancelled
 	return []interview.Interview{i, acme(), g, c} // acme itself and the cancelled one are left out
 }
+
+// panelNotes name one panel member each for two of their lines.
+const panelNotes = `They liked the story of the ledger migration.
+Priya asked about how I mentor junior engineers
+Sam wanted to know about my on-call experience
+the team ships twice a week`
 
 const acmeNotes = `- their move from batch reconciliation to streaming
 - the on-call rotation is six people; they want a seventh

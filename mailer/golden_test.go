@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/interview"
@@ -46,6 +47,9 @@ type goldenCase struct {
 	notes     string
 	others    []interview.Interview
 	drafts    string
+	// late shifts both emails this long after their usual time: an
+	// interview found (or a daemon back) days after it took place.
+	late time.Duration
 }
 
 func goldenCases() []goldenCase {
@@ -54,22 +58,24 @@ func goldenCases() []goldenCase {
 			notes: acmeNotes, others: otherOpen(), drafts: "Drafts"},
 		{name: "formal-unknown-honorific-no-notes", iv: initrode(), owner: testOwner, formality: config.Formal},
 		{name: "panel-of-two", iv: globexPanel(), owner: testOwner, formality: config.Casual,
-			notes: "They liked the story of the ledger migration.", others: []interview.Interview{acme()}},
+			notes: panelNotes, others: []interview.Interview{acme()}},
 		{name: "formal-panel", iv: globexPanel(), owner: testOwner, formality: config.Formal, notes: acmeNotes},
 		{name: "bare-event-bare-owner", iv: bare(), owner: bareOwner},
+		{name: "found-six-days-late", iv: acme(), owner: testOwner, formality: config.Casual,
+			notes: acmeNotes, drafts: "Drafts", late: 6 * 24 * time.Hour},
 	}
 }
 
 func (c goldenCase) thankYouInput(t *testing.T) ThankYouInput {
 	return ThankYouInput{Interview: c.iv, Owner: c.owner(t), Formality: c.formality, Notes: c.notes,
-		DraftsFolder: c.drafts, Now: tyNow, Thread: testThread("ty-" + c.name)}
+		DraftsFolder: c.drafts, Now: tyNow.Add(c.late), Thread: testThread("ty-" + c.name)}
 }
 
 func (c goldenCase) callInput(t *testing.T) CallInput {
 	th := testThread("call-" + c.name)
 	th.InReplyTo = "ty-" + c.name + "@followupd.example.org"
 	return CallInput{Interview: c.iv, Owner: c.owner(t), Notes: c.notes, Others: c.others,
-		Slot: slot, Now: callNow, Thread: th}
+		Slot: slot.Add(c.late), Now: callNow.Add(c.late), Thread: th}
 }
 
 func TestGoldenEmails(t *testing.T) {
@@ -107,6 +113,21 @@ func TestGoldenMessages(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkGolden(t, c.name+"."+name, normalizeBoundaries(b))
+	}
+	// The drafts placed in the Drafts folder, as the interviewers would get
+	// them: an unknown honorific, and a panel.
+	for _, c := range goldenCases()[1:3] {
+		drafts, err := Drafts(c.thankYouInput(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range drafts {
+			b, err := e.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, fmt.Sprintf("%s.draft%d.eml", c.name, i+1), normalizeBoundaries(b))
+		}
 	}
 }
 

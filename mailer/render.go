@@ -21,8 +21,42 @@ var templateFS embed.FS
 // safe for concurrent use; a template that does not parse fails every test.
 var (
 	textTemplates = tt.Must(tt.New("text").ParseFS(templateFS, "templates/*.txt.tmpl"))
-	htmlTemplates = ht.Must(ht.New("html").ParseFS(templateFS, "templates/*.html.tmpl"))
+	htmlTemplates = ht.Must(ht.New("html").Funcs(htmlFuncs).ParseFS(templateFS, "templates/*.html.tmpl"))
 )
+
+// htmlFuncs are the helpers of the HTML templates.
+var htmlFuncs = ht.FuncMap{
+	// msoOpen and msoClose fix the page's width for Outlook's Word engine,
+	// which ignores max-width; other clients skip the conditional comment.
+	// (html/template drops comments written in a template.)
+	"msoOpen": func() ht.HTML {
+		return `<!--[if mso]><table role="presentation" width="640" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->`
+	},
+	"msoClose": func() ht.HTML { return `<!--[if mso]></td></tr></table><![endif]-->` },
+	"paras":    paragraphs,
+}
+
+// paragraphs splits plain text (a draft, a letter) into paragraphs at blank
+// lines, each a list of its lines, so that the HTML shows it as <p> with
+// <br> and needs no white-space: pre-wrap, which Outlook ignores.
+func paragraphs(s string) [][]string {
+	var out [][]string
+	var cur []string
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		if strings.TrimSpace(l) == "" {
+			if cur != nil {
+				out = append(out, cur)
+				cur = nil
+			}
+			continue
+		}
+		cur = append(cur, l)
+	}
+	if cur != nil {
+		out = append(out, cur)
+	}
+	return out
+}
 
 // render executes the text and HTML templates called name.
 func render(name string, data any) (text, html string, err error) {
@@ -33,7 +67,11 @@ func render(name string, data any) (text, html string, err error) {
 	if err := htmlTemplates.ExecuteTemplate(&hb, name+".html.tmpl", data); err != nil {
 		return "", "", fmt.Errorf("render %s html: %w", name, err)
 	}
-	return tidyText(tb.String()), hb.String(), nil
+	html, err = inlineStyles(hb.String())
+	if err != nil {
+		return "", "", fmt.Errorf("render %s html: %w", name, err)
+	}
+	return wrapText(tidyText(tb.String()), textWidth), html, nil
 }
 
 // renderText executes one text template (a draft) and tidies it.

@@ -29,12 +29,16 @@ type ThankYouInput struct {
 
 // thankYouView is the data of the thank-you templates.
 type thankYouView struct {
-	Who          string // "Jane Doe and John Roe"
-	Company      string // "" when unknown
-	Role         string // "the Backend Engineer position at Acme Corp"
-	When         string // "Tuesday, March 3, 2026, 10:00–11:00 EST"
-	Formal       bool
-	Panel        bool
+	Who     string // "Jane Doe and John Roe"
+	Company string // "" when unknown
+	Role    string // "the Backend Engineer position at Acme Corp"
+	When    string // "Tuesday, March 3, 2026, 10:00–11:00 EST"
+	Formal  bool
+	Panel   bool
+	// Late is set when the email goes out a day or more after the
+	// interview; Ago then says how long ago it was ("6 days ago").
+	Late         bool
+	Ago          string
 	DraftsFolder string
 	Drafts       []draftView
 	Footer       footer
@@ -42,25 +46,36 @@ type thankYouView struct {
 
 type draftView struct {
 	person
-	N       int    // 1-based position in the panel
-	Subject string // the subject the interviewer will see
-	Draft   string // the email form of the note
-	Letter  string // the letter form; only for a formal company
-	Mailto  string // mailto: link with recipient, subject and the email form
+	// Apart says, on a panel, what sets this note apart from the others.
+	Apart string
+	// EmailSalutation is how the email form opens ("Dear Jordan Lee,").
+	EmailSalutation string
+	N               int    // 1-based position in the panel
+	Subject         string // the subject the interviewer will see
+	Draft           string // the email form of the note
+	Letter          string // the letter form; only for a formal company
+	Mailto          string // mailto: link with recipient, subject and the email form
 }
 
 // draftData is the data of the draft templates (draft.txt.tmpl).
 type draftData struct {
-	Salutation string // "Ms. Doe" or "Mr./Ms. Doe"
+	// Salutation is "Ms. Doe"; when the honorific is unknown, the full name
+	// ("Maria Lopez") in the email form, which is correct as it stands, and
+	// "Mr./Ms. Lopez" in the letter, which the owner completes by hand.
+	Salutation string
 	Recipient  string // "Ms. Jane Doe" or "Jane Doe", for the letter's address block
 	Company    string
 	Role       string
 	Day        string // "Tuesday, March 3"
+	// Opening, Closing and Thanks are this interviewer's sentences (see
+	// personal.go); Strengths the owner's strengths sentence, "" without
+	// attributes.
+	Opening, Closing, Thanks, Strengths string
 	// Note is one of the owner's notes for this interview, as a sentence.
 	Note string
-	// Strengths is up to two of the owner's attributes, joined as prose.
-	Strengths string
-	OwnerName string
+	// Asked is what this interviewer asked about; PersonRole their role.
+	Asked, PersonRole string
+	OwnerName         string
 	// Signature is the owner's signature lines; the first is dropped when it
 	// only repeats the name.
 	Signature  []string
@@ -80,7 +95,10 @@ func ThankYou(in ThankYouInput) (Email, error) {
 	iv := in.Interview
 	loc := ownerZone(in.Owner)
 	ps := people(iv)
+	late, ago := lateness(iv.End, in.Now, loc)
 	v := thankYouView{
+		Late:         late,
+		Ago:          ago,
 		Who:          JoinAnd(names(ps)),
 		Company:      line(iv.Company, maxNameRunes),
 		Role:         role(iv),
@@ -139,15 +157,13 @@ func thankYouDrafts(in ThankYouInput) ([]draftView, error) {
 		Company:    line(iv.Company, maxNameRunes),
 		Role:       role(iv),
 		Day:        shortDate(iv.Start, loc),
-		Strengths:  JoinAnd(cleanList(o.Attributes, 2)),
 		OwnerName:  line(o.Name, maxNameRunes),
 		OwnerEmail: headerText(o.Email, 320),
 		OwnerPhone: line(o.Phone, 50),
 		LetterDate: letterDate(in.Now, loc),
 	}
-	if notes := items(in.Notes); len(notes) > 0 {
-		base.Note = sentence(notes[0])
-	}
+	notes := items(in.Notes)
+	late, _ := lateness(iv.End, in.Now, loc)
 	for _, l := range items(o.Signature) {
 		if len(base.Signature) == 0 && strings.EqualFold(l, base.OwnerName) {
 			continue
@@ -163,20 +179,33 @@ func thankYouDrafts(in ThankYouInput) ([]draftView, error) {
 	}
 	subject = headerText(subject, maxSubjectRunes)
 
+	ps := people(iv)
 	var out []draftView
-	for i, p := range people(iv) {
+	for i, p := range ps {
+		pn := personal(i, len(ps), p, ps, notes, iv.Description, o, base.Company, base.Day, base.Role, late)
 		d := base
+		d.Opening, d.Closing, d.Thanks, d.Strengths = pn.Opening, pn.Closing, pn.Thanks, pn.Strengths
+		d.Note, d.Asked, d.PersonRole = pn.Note, pn.Asked, pn.Role
 		d.Salutation = p.Salutation
+		if p.NeedsHonorific && !p.NeedsName {
+			// Unknown honorific: the full name is correct as it stands, so
+			// the email form can be sent without editing.
+			d.Salutation = p.Name
+		}
 		d.Recipient = p.Name
 		if p.Honorific != "" {
 			d.Recipient = p.Honorific + " " + p.Name
 		}
-		v := draftView{person: p, N: i + 1, Subject: subject}
+		v := draftView{person: p, N: i + 1, Subject: subject, EmailSalutation: d.Salutation}
+		if len(pn.Apart) > 0 {
+			v.Apart = JoinAnd(pn.Apart)
+		}
 		var err error
 		if v.Draft, err = renderText("draft-email", d); err != nil {
 			return nil, fmt.Errorf("compose thank-you draft: %w", err)
 		}
 		if in.Formality == config.Formal {
+			d.Salutation = p.Salutation
 			if v.Letter, err = renderText("draft-letter", d); err != nil {
 				return nil, fmt.Errorf("compose thank-you letter: %w", err)
 			}

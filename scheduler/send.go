@@ -49,6 +49,9 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 	if rec.Status == interview.Cancelled {
 		return d.resolve(ctx, w, store.StateCancelled, "the interview was cancelled", now, log)
 	}
+	if held, err := d.holdCall(ctx, rec, w, now, log); held || err != nil {
+		return err
+	}
 
 	id := d.messageID(w.r.Token, w.n)
 	if w.n == 0 && w.inFlight && w.r.MessageID != "" {
@@ -107,6 +110,9 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 		}
 		d.healthy(sctx, now)
 		log.Info("reminder sent", slog.Int("attempts", attempts))
+		if w.n == 0 && w.r.Kind == interview.ThankYou {
+			return d.moveCallAfterThankYou(sctx, rec, w.r, now, log)
+		}
 		return nil
 	}
 	text := d.redact(err, w.r.Token).Error()

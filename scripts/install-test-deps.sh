@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the real mail servers that followupd's integration tests start as private,
-# loopback-only instances (see internal/mailtest): Dovecot (IMAP and LMTP) and Postfix (SMTP).
+# loopback-only instances (see internal/mailtest): Dovecot (IMAP and LMTP) and Postfix (SMTP);
+# and Debian's chromium, in which mailer's tests render the HTML emails (headless).
 #
 # Run as root on Debian 12 (CI does). It is idempotent and non-interactive: packages already
 # installed are left alone, `apt-get update` runs only when something is missing, and the
@@ -8,7 +9,7 @@
 # disabled, because the tests run their own instances on random high ports.
 set -eu
 
-packages="dovecot-imapd dovecot-lmtpd postfix"
+packages="dovecot-imapd dovecot-lmtpd postfix chromium"
 
 export DEBIAN_FRONTEND=noninteractive
 
