@@ -637,8 +637,12 @@ func (d *Daemon) checkSilence(ctx context.Context) error {
 }
 
 // queueDigest queues this week's digest once its time ([digest] weekday and
-// time, in the owner's zone) has come; a week missed while followupd was
-// down is not sent late.
+// time, in the owner's zone) has come. A digest more than a day late (the
+// daemon was down, or first started later in the week) is not sent: the
+// next one comes at its time.
+// digestGrace is how late a week's digest may still go out.
+const digestGrace = 24 * time.Hour
+
 func (d *Daemon) queueDigest(ctx context.Context) error {
 	dg := d.config().Digest
 	if !dg.Enabled {
@@ -651,7 +655,7 @@ func (d *Daemon) queueDigest(ctx context.Context) error {
 		day = day.AddDays(-1)
 	}
 	at := dg.Time.On(day, loc)
-	if now.Before(at) {
+	if now.Before(at) || now.Sub(at) > digestGrace {
 		return nil
 	}
 	id := fmt.Sprintf("digest.%s@%s", day, d.idDomain())

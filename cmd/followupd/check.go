@@ -62,6 +62,26 @@ func (c *checker) ok(part, detail string) {
 	c.parts = append(c.parts, checkPart{Part: part, OK: true, Detail: c.redact(detail)})
 }
 
+// line is how check prints the part: "ok    part: detail" or
+// "FAIL  part: cause: fix".
+func (p checkPart) line() string {
+	mark := "ok  "
+	if !p.OK {
+		mark = "FAIL"
+	}
+	line := fmt.Sprintf("%s  %s: %s", mark, clean(p.Part), clean(p.Detail))
+	if p.Fix != "" {
+		line += ": " + clean(p.Fix)
+	}
+	return line
+}
+
+// configFailure is check's verdict on a file that does not load; a reload
+// that refuses the file logs the same line.
+func configFailure(err error) checkPart {
+	return checkPart{Part: "config", Detail: err.Error(), Fix: "correct the file; config.example.toml documents every key"}
+}
+
 func (c *checker) fail(part, cause, fix string) {
 	c.parts = append(c.parts, checkPart{Part: part, Detail: c.redact(cause), Fix: c.redact(fix)})
 }
@@ -88,7 +108,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	c := &checker{e: e, now: time.Now(), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	cfg, err := loadConfig(e, *cfgPath)
 	if err != nil {
-		c.fail("config", err.Error(), "correct the file; config.example.toml documents every key")
+		c.parts = append(c.parts, configFailure(err))
 	} else {
 		c.cfg = cfg
 		rep.Config = cfg.Path
@@ -113,15 +133,7 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 		}
 	} else {
 		for _, p := range rep.Parts {
-			mark := "ok  "
-			if !p.OK {
-				mark = "FAIL"
-			}
-			line := fmt.Sprintf("%s  %s: %s", mark, clean(p.Part), clean(p.Detail))
-			if p.Fix != "" {
-				line += ": " + clean(p.Fix)
-			}
-			fmt.Fprintln(e.stdout, line)
+			fmt.Fprintln(e.stdout, p.line())
 		}
 	}
 	if !rep.OK {

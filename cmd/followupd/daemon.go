@@ -138,7 +138,7 @@ func reload(ctx context.Context, e *env, d *daemon.Daemon, n *sdnotify.Notifier,
 	log.Info("reloading the configuration")
 	cfg, err := checkedConfig(e, flagPath)
 	if err != nil {
-		log.Error("configuration not reloaded; the old one stays in force", slog.String("error", "followupd check: "+err.Error()))
+		log.Error("configuration not reloaded; the old one stays in force", slog.String("check", configFailure(err).line()))
 		return
 	}
 	if err := d.Reload(ctx, cfg); err != nil {
