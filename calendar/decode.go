@@ -66,12 +66,22 @@ func (d *decoder) component(b block) (*ical.Component, error) {
 // the people lines one by one through the cache. Their order is kept: it
 // is the order of the panel. What it returns is valid until the decoder's
 // next call.
+//
+// A block that was cut (see block.cut) is read as if it ended with its END
+// line. A malformed ORGANIZER or ATTENDEE line costs that person only, and
+// people past maxAttendees are left out; each is noted in eventProps.notes.
 func (d *decoder) event(b block) (*eventProps, error) {
-	if !b.complete {
+	if !b.complete && !b.cut {
 		return nil, fmt.Errorf("decode %s: no END:%s before the data ends", b.name, b.name)
 	}
 	d.buf.Reset()
 	d.people = keepEventLines(&d.buf, d.people[:0], b.data)
+	if b.cut {
+		if d.buf.Len() > 0 && !bytes.HasSuffix(d.buf.Bytes(), []byte("\n")) {
+			d.buf.WriteString("\r\n")
+		}
+		d.buf.WriteString("END:" + b.name + "\r\n")
+	}
 	d.props.reset()
 	if !d.decodeEvent(d.buf.Bytes()) {
 		d.props.reset()
@@ -81,12 +91,21 @@ func (d *decoder) event(b block) (*eventProps, error) {
 		}
 		d.props.fill(c.Props)
 	}
+	attendees := 0
 	for _, line := range d.people {
+		if attendees == maxAttendees {
+			d.props.notes = append(d.props.notes, fmt.Errorf("more than %d ATTENDEE lines (limit): the rest left out", maxAttendees))
+			break
+		}
 		p, err := d.person(line)
 		if err != nil {
 			name, _, _ := bytes.Cut(line, []byte(";"))
 			name, _, _ = bytes.Cut(name, []byte(":"))
-			return nil, fmt.Errorf("decode %s %s: %w", b.name, bytes.ToUpper(name), err)
+			d.props.notes = append(d.props.notes, fmt.Errorf("malformed %s line left out: %w", bytes.ToUpper(bytes.TrimSpace(name)), err))
+			continue
+		}
+		if p.kind == propAttendee {
+			attendees++
 		}
 		if p.kind == propOrganizer {
 			d.props.organizers = append(d.props.organizers, p.person)
@@ -186,6 +205,7 @@ func (w *wrapped) Read(p []byte) (int, error) {
 func keepEventLines(dst *bytes.Buffer, people [][]byte, block []byte) [][]byte {
 	var stack []string
 	keep, person := false, -1 // person: offset in block of the open people line
+	var head []byte
 	rest := block
 	flushPerson := func(end int) {
 		if person >= 0 {
@@ -209,6 +229,11 @@ func keepEventLines(dst *bytes.Buffer, people [][]byte, block []byte) [][]byte {
 			continue
 		}
 		flushPerson(off)
+		if continued(rest) && (bytes.IndexAny(trimmed, ":;") < 0 || len(trimmed) < 24 && maybeBeginEnd(trimmed)) {
+			// The fold comes inside the name: classify the line unfolded.
+			head, _, _ = unfoldHead(head[:0], trimmed, block, len(block)-len(rest))
+			trimmed = head
+		}
 		switch kind, name := beginEnd(trimmed); kind {
 		case lineOpen:
 			stack = append(stack, name)

@@ -22,8 +22,15 @@ var errUnknownZone = errors.New("unknown time zone")
 // table; the X-LIC-LOCATION of the calendar's VTIMEZONE; and last the
 // VTIMEZONE's own STANDARD/DAYLIGHT rules. IANA data is preferred to a
 // VTIMEZONE because producers often ship stale or simplified rules.
+//
+// A TZID none of these resolve is salvaged rather than fatal: a Windows
+// display name with an offset, "(UTC-05:00) Some Place", is read in the
+// owner's zone when that zone keeps this offset as standard time and at the
+// fixed offset otherwise; anything else is read in the owner's zone. Each
+// such TZID is reported once (see report).
 type zones struct {
-	defs map[string]*ical.Component // VTIMEZONE by TZID
+	defs  map[string]*ical.Component // VTIMEZONE by TZID
+	owner *time.Location
 
 	mu    sync.Mutex
 	cache map[string]zoneResult
@@ -31,40 +38,102 @@ type zones struct {
 
 type zoneResult struct {
 	loc *time.Location
-	err error
+	// err is set for a TZID that was not resolved; loc is then the zone
+	// assumed instead, and uses counts the values read in it.
+	err  error
+	uses int
 }
 
-func newZones() *zones {
-	return &zones{defs: map[string]*ical.Component{}, cache: map[string]zoneResult{}}
+func newZones(owner *time.Location) *zones {
+	return &zones{defs: map[string]*ical.Component{}, cache: map[string]zoneResult{}, owner: owner}
 }
 
-// add registers a decoded VTIMEZONE.
+// add registers a decoded VTIMEZONE. TZID is a TEXT value, so a comma in
+// it comes escaped ("Kuala Lumpur\, Singapore") while the TZID parameters
+// that refer to it hold it plain: the zone is filed under both spellings.
 func (z *zones) add(c *ical.Component) {
 	p := c.Props.Get(ical.PropTimezoneID)
 	if p == nil {
 		return
 	}
-	id := cleanTZID(p.Value)
-	if _, dup := z.defs[id]; !dup && id != "" {
-		z.defs[id] = c
+	for _, id := range []string{cleanTZID(p.Value), cleanTZID(unescapeText(p.Value))} {
+		if _, dup := z.defs[id]; !dup && id != "" {
+			z.defs[id] = c
+		}
 	}
 }
 
-// location returns the zone for a TZID parameter value. It is safe for
-// concurrent use once every VTIMEZONE has been added.
-func (z *zones) location(tzid string) (*time.Location, error) {
+// location returns the zone for a TZID parameter value: the zone it names,
+// or the one assumed for it. It is safe for concurrent use once every
+// VTIMEZONE has been added.
+func (z *zones) location(tzid string) *time.Location {
 	id := cleanTZID(tzid)
 	z.mu.Lock()
 	r, ok := z.cache[id]
+	if ok && r.err != nil {
+		r.uses++
+		z.cache[id] = r
+	}
 	z.mu.Unlock()
 	if ok {
-		return r.loc, r.err
+		return r.loc
 	}
 	loc, err := z.resolve(id)
+	if err != nil {
+		loc, err = z.assume(id, err)
+	}
 	z.mu.Lock()
-	z.cache[id] = zoneResult{loc, err}
+	if old, ok := z.cache[id]; ok { // another goroutine was first
+		r = old
+	} else {
+		r = zoneResult{loc: loc, err: err}
+	}
+	if r.err != nil {
+		r.uses++
+	}
+	z.cache[id] = r
 	z.mu.Unlock()
-	return loc, err
+	return r.loc
+}
+
+// assume picks the zone an unresolved TZID is read in, and says so.
+func (z *zones) assume(id string, err error) (*time.Location, error) {
+	if off, ok := displayOffset(id); ok {
+		if keepsStandardOffset(z.owner, off) {
+			return z.owner, fmt.Errorf("%w: read in the owner's zone (%s), which keeps its offset", err, z.owner)
+		}
+		name := fmt.Sprintf("UTC%s", posixOffset(-off))
+		return time.FixedZone(name, off), fmt.Errorf("%w: read at its fixed offset %s, without daylight saving time", err, name)
+	}
+	return z.owner, fmt.Errorf("%w: read in the owner's zone (%s)", err, z.owner)
+}
+
+// keepsStandardOffset reports whether loc is at offset (seconds east) in
+// January or July of this decade.
+func keepsStandardOffset(loc *time.Location, off int) bool {
+	for _, m := range []time.Month{time.January, time.July} {
+		if _, o := time.Date(2026, m, 1, 0, 0, 0, 0, loc).Zone(); o == off {
+			return true
+		}
+	}
+	return false
+}
+
+// report adds one salvage problem to p per TZID that was not resolved.
+func (z *zones) report(p *parser) {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	ids := make([]string, 0, len(z.cache))
+	for id, r := range z.cache {
+		if r.err != nil {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		r := z.cache[id]
+		p.salvage("", "", fmt.Errorf("%w (%d times)", r.err, r.uses))
+	}
 }
 
 func (z *zones) resolve(id string) (*time.Location, error) {
@@ -79,7 +148,15 @@ func (z *zones) resolve(id string) (*time.Location, error) {
 			return loc, nil
 		}
 	}
+	if name, ok := windowsDisplayZone(id); ok {
+		if loc := loadIANA(name); loc != nil {
+			return loc, nil
+		}
+	}
 	def := z.defs[id]
+	if def == nil {
+		def = z.defs[cleanTZID(unescapeText(id))]
+	}
 	if def == nil {
 		return nil, fmt.Errorf("%w %q (no VTIMEZONE for it)", errUnknownZone, truncate(id, 80))
 	}
@@ -119,7 +196,7 @@ func isUTCName(id string) bool {
 func loadIANA(id string) *time.Location {
 	if strings.HasPrefix(id, "/") {
 		parts := strings.Split(strings.Trim(id, "/"), "/")
-		for i := 1; i < len(parts); i++ {
+		for i := 0; i < len(parts); i++ { // "/Europe/Stockholm" too
 			if loc := loadIANA(strings.Join(parts[i:], "/")); loc != nil {
 				return loc
 			}
