@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -238,18 +239,35 @@ func plausibleIANA(id string) bool {
 type observance struct {
 	daylight bool
 	start    wall // DTSTART, local time before the transition
-	to       int  // TZOFFSETTO, seconds east
+	from, to int  // TZOFFSETFROM and TZOFFSETTO, seconds east
 	name     string
 	rule     string // RRULE value, "" if none
+	rdates   []wall
 }
 
-// vtimezoneLocation builds a zone from a VTIMEZONE's own rules: the
-// latest STANDARD and DAYLIGHT observances become a POSIX TZ rule
-// ("PST8PDT,M3.2.0/2,M11.1.0/2"), which Go's time package evaluates for
-// every year. Observances with RDATEs only or rules POSIX cannot say
-// degrade to the fixed standard offset.
+// openEnded reports whether the observance's rule runs forever.
+func (o *observance) openEnded() bool {
+	return o.rule != "" && !strings.Contains(o.rule, "UNTIL=") && !strings.Contains(o.rule, "COUNT=")
+}
+
+// Bounds of the transitions one VTIMEZONE may make.
+const (
+	maxOnsets    = 1000 // per observance
+	horizonYear  = 2100 // open-ended rules that no POSIX footer can carry
+	maxZoneTypes = 200
+)
+
+// vtimezoneLocation builds a zone from a VTIMEZONE's own observances: every
+// onset (DTSTART, RDATEs, the RRULE's dates up to its UNTIL or COUNT, or up
+// to the next observance of the same kind) becomes a transition of a TZif
+// table. When the latest STANDARD and DAYLIGHT rules run forever and POSIX
+// can say them ("PST8PDT,M3.2.0/2,M11.1.0/2"), they become the table's
+// footer, which Go applies to every later time; otherwise open-ended rules
+// are written out up to horizonYear. Observances given by DTSTART alone
+// (a zone whose offset changed once, or a list of yearly changes) count
+// like any other.
 func vtimezoneLocation(id string, def *ical.Component) (*time.Location, error) {
-	var std, dst *observance
+	var obs []observance
 	for _, c := range def.Children {
 		if c.Name != "STANDARD" && c.Name != "DAYLIGHT" {
 			continue
@@ -258,34 +276,204 @@ func vtimezoneLocation(id string, def *ical.Component) (*time.Location, error) {
 		if err != nil {
 			return nil, err
 		}
+		obs = append(obs, o)
+	}
+	if len(obs) == 0 {
+		return nil, errors.New("VTIMEZONE has no STANDARD or DAYLIGHT")
+	}
+	var std, dst *observance // the latest of each kind
+	for i := range obs {
+		o := &obs[i]
 		slot := &std
 		if o.daylight {
 			slot = &dst
 		}
 		if *slot == nil || o.start.asUTC().After((*slot).start.asUTC()) {
-			*slot = &o
+			*slot = o
 		}
 	}
-	if std == nil && dst == nil {
-		return nil, errors.New("VTIMEZONE has no STANDARD or DAYLIGHT")
-	}
-	if std == nil { // a zone that only ever lists DAYLIGHT: use it as fixed
-		std, dst = dst, nil
-	}
-	stdName := posixName(std.name, std.to)
-	tz := stdName + posixOffset(std.to)
-	if dst != nil && std.rule != "" && dst.rule != "" && dst.to != std.to {
+	footer := ""
+	if std != nil && dst != nil && std.openEnded() && dst.openEnded() && dst.to != std.to {
 		on, ok1 := posixRule(dst.rule, dst.start)
 		off, ok2 := posixRule(std.rule, std.start)
 		if ok1 && ok2 {
-			tz += posixName(dst.name, dst.to) + posixOffset(dst.to) + "," + on + "," + off
+			footer = posixName(std.name, std.to) + posixOffset(std.to) +
+				posixName(dst.name, dst.to) + posixOffset(dst.to) + "," + on + "," + off
 		}
 	}
-	loc, err := time.LoadLocationFromTZData(id, tzif(stdName, std.to, tz))
+	var trans []transition
+	for i := range obs {
+		o := &obs[i]
+		inFooter := footer != "" && (o == std || o == dst)
+		trans = append(trans, o.onsets(obs, inFooter)...)
+	}
+	slices.SortStableFunc(trans, func(a, b transition) int { return cmp.Compare(a.at, b.at) })
+	if footer == "" && len(trans) > 0 {
+		// After the last transition its offset holds: say so in the
+		// footer too, as Go wants a footer to agree with the table.
+		last := trans[len(trans)-1]
+		if !last.dst {
+			footer = posixName(last.name, last.off) + posixOffset(last.off)
+		}
+	}
+	data, err := tzifTable(trans, footer)
 	if err != nil {
-		return nil, fmt.Errorf("build zone from rule %q: %w", tz, err)
+		return nil, err
+	}
+	loc, err := time.LoadLocationFromTZData(id, data)
+	if err != nil {
+		return nil, fmt.Errorf("build zone from VTIMEZONE: %w", err)
 	}
 	return loc, nil
+}
+
+// transition is one change of offset: from instant at (Unix seconds) on.
+type transition struct {
+	at   int64
+	off  int
+	dst  bool
+	name string
+	// before is the offset in force before it (TZOFFSETFROM).
+	before int
+}
+
+// onsets lists the transitions observance o makes. An observance whose
+// rule the footer carries gives its first onset only.
+func (o *observance) onsets(all []observance, inFooter bool) []transition {
+	walls := append([]wall{o.start}, o.rdates...)
+	if o.rule != "" && !inFooter {
+		walls = append(walls, o.ruleOnsets(all)...)
+	}
+	out := make([]transition, 0, len(walls))
+	for _, w := range walls {
+		out = append(out, transition{at: w.asUTC().Unix() - int64(o.from), off: o.to, dst: o.daylight, name: o.name, before: o.from})
+	}
+	return out
+}
+
+// ruleOnsets expands the observance's RRULE (DTSTART itself excepted): up
+// to its UNTIL or COUNT, to the next observance of the same kind when it is
+// open-ended, and never past horizonYear or maxOnsets.
+func (o *observance) ruleOnsets(all []observance) []wall {
+	dtstart := o.start.asUTC()
+	var stop time.Time
+	if o.openEnded() {
+		for i := range all {
+			q := &all[i]
+			if q.daylight == o.daylight && q.start.asUTC().After(dtstart) && (stop.IsZero() || q.start.asUTC().Before(stop)) {
+				stop = q.start.asUTC()
+			}
+		}
+	}
+	rule, err := buildRule(o.rule, dtstart, func(dt dateTime) (time.Time, error) {
+		if dt.utc { // UNTIL in UTC: the onset's wall reading is ahead by from
+			return dt.asUTC().Add(time.Duration(o.from) * time.Second), nil
+		}
+		return dt.asUTC(), nil
+	})
+	if err != nil {
+		return nil
+	}
+	var out []wall
+	next := rule.Iterator()
+	for range maxOnsets {
+		t, ok := next()
+		if !ok || t.Year() > horizonYear || !stop.IsZero() && !t.Before(stop) {
+			break
+		}
+		if !t.Equal(dtstart) {
+			out = append(out, wallOf(t))
+		}
+	}
+	return out
+}
+
+// tzifTable builds a TZif version 2 file from sorted transitions and a
+// POSIX footer. Type 0, which no transition uses, is the offset before the
+// first transition: Go takes it for earlier times.
+func tzifTable(trans []transition, footer string) ([]byte, error) {
+	type zoneType struct {
+		off  int
+		dst  bool
+		name string
+	}
+	var types []zoneType
+	var chars []byte
+	abbrAt := map[string]int{}
+	abbr := func(name string, off int) int {
+		name = strings.Trim(posixName(name, off), "<>")
+		if i, ok := abbrAt[name]; ok {
+			return i
+		}
+		abbrAt[name] = len(chars)
+		chars = append(chars, name...)
+		chars = append(chars, 0)
+		return abbrAt[name]
+	}
+	typeOf := func(t zoneType) int {
+		for i := 1; i < len(types); i++ {
+			if types[i] == t {
+				return i
+			}
+		}
+		types = append(types, t)
+		return len(types) - 1
+	}
+	first := zoneType{off: 0, name: "UTC"}
+	if len(trans) > 0 {
+		first = zoneType{off: trans[0].before, name: ""}
+	}
+	types = append(types, first)
+	idx := make([]byte, 0, len(trans))
+	var times []int64
+	for _, t := range trans {
+		if len(times) > 0 && times[len(times)-1] == t.at {
+			times, idx = times[:len(times)-1], idx[:len(idx)-1] // the later-listed wins
+		}
+		i := typeOf(zoneType{off: t.off, dst: t.dst, name: t.name})
+		if i >= maxZoneTypes {
+			return nil, errors.New("VTIMEZONE has too many different offsets")
+		}
+		times = append(times, t.at)
+		idx = append(idx, byte(i))
+	}
+	var b []byte
+	header := func(timeCount, typeCount int) {
+		b = append(b, "TZif2"...)
+		b = append(b, make([]byte, 15)...)
+		for _, n := range []int{0, 0, 0, timeCount, typeCount, len(chars)} { // isut, isstd, leap, time, type, char counts
+			b = binary.BigEndian.AppendUint32(b, uint32(n))
+		}
+	}
+	ttinfo := func() {
+		for _, t := range types {
+			b = binary.BigEndian.AppendUint32(b, uint32(int32(t.off)))
+			dst := byte(0)
+			if t.dst {
+				dst = 1
+			}
+			b = append(b, dst, byte(abbr(t.name, t.off)))
+		}
+	}
+	// Abbreviations first, so that chars is complete for both headers.
+	for _, t := range types {
+		abbr(t.name, t.off)
+	}
+	// Version 1 block: the types without transitions (Go skips it).
+	header(0, len(types))
+	ttinfo()
+	b = append(b, chars...)
+	// Version 2 block, with 64-bit transition times.
+	header(len(times), len(types))
+	for _, at := range times {
+		b = binary.BigEndian.AppendUint64(b, uint64(at))
+	}
+	b = append(b, idx...)
+	ttinfo()
+	b = append(b, chars...)
+	b = append(b, '\n')
+	b = append(b, footer...)
+	return append(b, '\n'), nil
 }
 
 func readObservance(c *ical.Component) (observance, error) {
@@ -298,18 +486,34 @@ func readObservance(c *ical.Component) (observance, error) {
 	if o.to, err = parseOffset(p.Value); err != nil {
 		return o, err
 	}
+	o.from = o.to
+	if p := c.Props.Get(ical.PropTimezoneOffsetFrom); p != nil {
+		if o.from, err = parseOffset(p.Value); err != nil {
+			return o, err
+		}
+	}
 	if p := c.Props.Get(ical.PropDateTimeStart); p != nil {
 		dt, err := parseDateTime(p.Value)
 		if err != nil {
 			return o, fmt.Errorf("%s DTSTART: %w", c.Name, err)
 		}
 		o.start = dt.wall
+	} else {
+		o.start = wall{1970, 1, 1, 0, 0, 0}
 	}
 	if p := c.Props.Get(ical.PropTimezoneName); p != nil {
 		o.name = strings.TrimSpace(p.Value)
 	}
 	if p := c.Props.Get(ical.PropRecurrenceRule); p != nil {
 		o.rule = strings.ToUpper(strings.TrimSpace(p.Value))
+	}
+	for _, p := range c.Props[ical.PropRecurrenceDates] {
+		for _, item := range strings.Split(p.Value, ",") {
+			item, _, _ = strings.Cut(strings.TrimSpace(item), "/")
+			if dt, err := parseDateTime(item); err == nil && len(o.rdates) < maxOnsets {
+				o.rdates = append(o.rdates, dt.wall)
+			}
+		}
 	}
 	return o, nil
 }
@@ -390,6 +594,19 @@ func posixRule(rule string, start wall) (string, bool) {
 				return "", false
 			}
 			monthday = n
+		case "BYHOUR", "BYMINUTE", "BYSECOND": // Lotus Notes says the clock here
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 59 || k == "BYHOUR" && n > 23 {
+				return "", false
+			}
+			switch k {
+			case "BYHOUR":
+				start.hour = n
+			case "BYMINUTE":
+				start.min = n
+			default:
+				start.sec = n
+			}
 		case "UNTIL", "WKST", "INTERVAL", "":
 			if k == "INTERVAL" && v != "1" {
 				return "", false
@@ -418,26 +635,4 @@ func posixRule(rule string, start wall) (string, bool) {
 		return "", false
 	}
 	return fmt.Sprintf("%s/%d:%02d:%02d", date, start.hour, start.min, start.sec), true
-}
-
-// tzif builds a minimal TZif version 2 file with one zone type and no
-// transitions, whose footer carries the POSIX rule; Go applies the footer
-// rule to all times, which is how it handles years past the table anyway.
-func tzif(abbr string, offset int, posix string) []byte {
-	abbr = strings.Trim(abbr, "<>")
-	var b []byte
-	for range 2 { // the version 1 block, then the identical version 2 block
-		b = append(b, "TZif2"...)
-		b = append(b, make([]byte, 15)...)
-		for _, n := range []int{0, 0, 0, 0, 1, len(abbr) + 1} { // isut, isstd, leap, time, type, char counts
-			b = binary.BigEndian.AppendUint32(b, uint32(n))
-		}
-		b = binary.BigEndian.AppendUint32(b, uint32(int32(offset)))
-		b = append(b, 0, 0) // not DST, abbreviation index 0
-		b = append(b, abbr...)
-		b = append(b, 0)
-	}
-	b = append(b, '\n')
-	b = append(b, posix...)
-	return append(b, '\n')
 }
