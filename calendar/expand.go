@@ -166,10 +166,22 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 			err = fmt.Errorf("expand recurrence: %v", r)
 		}
 	}()
+	if p.instancesNoted || p.stepsNoted { // a limit of the whole read was reached
+		return entries, nil
+	}
+	from, until := p.opts.From, p.opts.Until
+	if from.IsZero() {
+		from = m.Start
+	}
+	if until.IsZero() {
+		until = from.AddDate(0, 0, 366)
+	}
 	dtstart := m.start.asUTC()
+	// The window's start as a wall reading of the series' zone.
+	skipTo := wallOf(from.In(m.zone)).asUTC()
 	var rules []*rrule.RRule
 	for _, value := range m.recur.rules {
-		rule, err := buildRule(value, dtstart, m.untilWall)
+		rule, err := buildRule(value, dtstart, skipTo, m.untilWall)
 		if err != nil {
 			p.salvage(m.UID, m.Summary, fmt.Errorf("%w: left out, the series keeps its first instance", err))
 			continue
@@ -188,14 +200,6 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 		}
 	}
 	futures := p.futureOverrides(m)
-
-	from, until := p.opts.From, p.opts.Until
-	if from.IsZero() {
-		from = m.Start
-	}
-	if until.IsZero() {
-		until = from.AddDate(0, 0, 366)
-	}
 	for steps, n := 0, 0; ; steps++ {
 		if p.steps++; p.steps > maxStepsPerRead {
 			p.limitOnce(&p.stepsNoted, m, fmt.Errorf("recurring series generated more than %d occurrences in all (limit): the rest left out", maxStepsPerRead))

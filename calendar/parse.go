@@ -33,10 +33,10 @@ type Options struct {
 const (
 	defaultMaxInstances = 5000
 	// maxInstancesPerRead caps the instances of all series together.
-	maxInstancesPerRead = 200_000
+	maxInstancesPerRead = 50_000
 	// maxStepsPerRead caps the occurrences all series may generate on the
 	// way to the window, those before it included (see maxSteps).
-	maxStepsPerRead = 1_000_000
+	maxStepsPerRead = 300_000
 	// maxAttendees caps the ATTENDEE lines read per event.
 	maxAttendees = 1000
 	// maxTextBytes caps SUMMARY, DESCRIPTION and LOCATION.

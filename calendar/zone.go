@@ -365,7 +365,7 @@ func (o *observance) ruleOnsets(all []observance) []wall {
 			}
 		}
 	}
-	rule, err := buildRule(o.rule, dtstart, func(dt dateTime) (time.Time, error) {
+	rule, err := buildRule(o.rule, dtstart, time.Time{}, func(dt dateTime) (time.Time, error) {
 		if dt.utc { // UNTIL in UTC: the onset's wall reading is ahead by from
 			return dt.asUTC().Add(time.Duration(o.from) * time.Second), nil
 		}
