@@ -103,7 +103,11 @@ func (z *zones) assume(id string, err error) (*time.Location, error) {
 		if keepsStandardOffset(z.owner, off) {
 			return z.owner, fmt.Errorf("%w: read in the owner's zone (%s), which keeps its offset", err, z.owner)
 		}
-		name := fmt.Sprintf("UTC%s", posixOffset(-off))
+		sign, abs := '+', off
+		if off < 0 {
+			sign, abs = '-', -off
+		}
+		name := fmt.Sprintf("UTC%c%02d:%02d", sign, abs/3600, abs%3600/60)
 		return time.FixedZone(name, off), fmt.Errorf("%w: read at its fixed offset %s, without daylight saving time", err, name)
 	}
 	return z.owner, fmt.Errorf("%w: read in the owner's zone (%s)", err, z.owner)
