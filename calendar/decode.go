@@ -53,12 +53,46 @@ func newDecoder() *decoder {
 	}
 }
 
-// component decodes a block as it is.
+// component decodes a block as it is or, if go-ical refuses it, without
+// the END lines that close nothing (go-ical fails on those, and splitObjects
+// passes over them).
 func (d *decoder) component(b block) (*ical.Component, error) {
 	if !b.complete {
 		return nil, fmt.Errorf("decode %s: no END:%s before the data ends", b.name, b.name)
 	}
-	return d.single(b.name, b.data)
+	c, err := d.single(b.name, b.data)
+	if err != nil {
+		if clean, dropped := dropStrayEnds(b.data); dropped {
+			if c2, err2 := d.single(b.name, clean); err2 == nil {
+				return c2, nil
+			}
+		}
+	}
+	return c, err
+}
+
+// dropStrayEnds returns data without its END lines that close no open
+// component, and whether there were any.
+func dropStrayEnds(data []byte) ([]byte, bool) {
+	var stack []string
+	var out []byte
+	dropped := false
+	for line := range bytes.Lines(data) {
+		kind, name := beginEnd(bytes.TrimRight(line, "\r\n"))
+		switch kind {
+		case lineOpen:
+			stack = append(stack, name)
+		case lineClose:
+			i := lastIndex(stack, name)
+			if i < 0 {
+				dropped = true
+				continue
+			}
+			stack = stack[:i]
+		}
+		out = append(out, line...)
+	}
+	return out, dropped
 }
 
 // event decodes a VEVENT block: only the properties Parse reads (see

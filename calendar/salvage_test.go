@@ -115,3 +115,13 @@ func TestDedent(t *testing.T) {
 		}
 	}
 }
+
+// An END line that closes nothing inside a VTIMEZONE does not cost the
+// zone.
+func TestStrayEndInTimezone(t *testing.T) {
+	zone := strings.Replace(customBerlin, "END:DAYLIGHT", "END:DAYLIGHT\nEND:STANDARD", 1)
+	got, problems := startOf(t, zone, "DTSTART;TZID=Customized Time Zone:20260715T100000")
+	if len(problems) > 0 || !got.Equal(utc("2026-07-15T08:00:00Z")) {
+		t.Errorf("start %v, problems %v", got, problems)
+	}
+}
