@@ -38,7 +38,7 @@ func buildRule(value string, dtstart, skipTo time.Time, untilWall func(dateTime)
 		case strings.HasPrefix(part, "UNTIL="):
 			until = strings.TrimPrefix(part, "UNTIL=")
 		default:
-			parts = append(parts, part)
+			parts = append(parts, tidyList(part))
 		}
 	}
 	o, err := rrule.StrToROptionInLocation(strings.Join(parts, ";"), time.UTC)
@@ -101,6 +101,22 @@ func skipAhead(o *rrule.ROption, skipTo time.Time) {
 		return
 	}
 	o.Dtstart = o.Dtstart.Add(gap / period * period)
+}
+
+// tidyList removes the empty items and spaces some producers leave in a
+// rule part's list ("BYDAY=MO, WE,"), which rrule-go refuses.
+func tidyList(part string) string {
+	k, v, ok := strings.Cut(part, "=")
+	if !ok || !strings.ContainsAny(v, ", ") {
+		return part
+	}
+	var items []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			items = append(items, item)
+		}
+	}
+	return strings.TrimSpace(k) + "=" + strings.Join(items, ",")
 }
 
 // checkRule refuses what rrule-go cannot expand safely.

@@ -125,3 +125,23 @@ func TestStrayEndInTimezone(t *testing.T) {
 		t.Errorf("start %v, problems %v", got, problems)
 	}
 }
+
+func TestRuleListsTidied(t *testing.T) {
+	cal := mustParse(t, vcal("BEGIN:VEVENT\nUID:s@x\nDTSTART:20260706T150000Z\nRRULE:FREQ=WEEKLY;BYDAY=MO, WE,;COUNT=3\nEND:VEVENT"), Options{Location: time.UTC})
+	noProblems(t, cal)
+	if got := starts(byUID(cal, "s@x")); len(got) != 3 || got[1] != "2026-07-08T15:00:00Z" {
+		t.Errorf("starts %v", got)
+	}
+}
+
+// Two exports pasted one after the other, the first cut short inside an
+// event: both are read.
+func TestConcatenatedCalendars(t *testing.T) {
+	first := "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20260714T100000Z\r\n"
+	cal := mustParse(t, append([]byte(first), vcal("BEGIN:VEVENT\nUID:b@x\nDTSTART:20260715T100000Z\nEND:VEVENT")...), Options{Location: time.UTC})
+	one(t, cal, "a@x")
+	one(t, cal, "b@x")
+	if len(cal.Problems) != 1 || !strings.Contains(cal.Problems[0].Err.Error(), "no END:VEVENT") {
+		t.Errorf("problems %v", cal.Problems)
+	}
+}

@@ -138,14 +138,20 @@ func splitObjects(data []byte) (objects []object, lines int) {
 		default: // inside a child component
 			switch kind {
 			case lineOpen:
-				if topLevel(compName) && compName != "VCALENDAR" {
+				switch {
+				case compName == "VCALENDAR": // the open block and its object lost their END
+					flush(pos, false)
+					closeObject()
+					objects = append(objects, object{})
+					cur = &objects[len(objects)-1]
+				case topLevel(compName):
 					// No component holds these: the open one lost its END.
 					flush(pos, false)
 					stack = append(stack[:0], compName)
 					start, name = pos, compName
-					break
+				default:
+					stack = append(stack, compName)
 				}
-				stack = append(stack, compName)
 			case lineClose:
 				i := lastIndex(stack, compName)
 				switch {
