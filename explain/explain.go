@@ -183,15 +183,23 @@ func (e Explainer) calendar(r *Report, data []byte) error {
 	return nil
 }
 
+// salvagedPrefix starts the problems that say what was assumed to read a
+// damaged part rather than skip it (calendar.Problem.Salvaged).
+const salvagedPrefix = "read anyway: "
+
 func problemText(p calendar.Problem) string {
+	prefix := ""
+	if p.Salvaged {
+		prefix = salvagedPrefix
+	}
 	name := p.Summary
 	if name == "" {
 		name = p.UID
 	}
 	if name == "" {
-		return p.Err.Error()
+		return prefix + p.Err.Error()
 	}
-	return fmt.Sprintf("%q: %v", name, p.Err)
+	return fmt.Sprintf("%s%q: %v", prefix, name, p.Err)
 }
 
 func (e Explainer) interviewJSON(iv interview.Interview) Interview {

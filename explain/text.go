@@ -89,7 +89,11 @@ func WriteText(w io.Writer, r Report, loc *time.Location) error {
 		}
 	}
 	for _, p := range r.Problems {
-		fmt.Fprintf(&b, "  ! skipped a broken part: %s\n", oneLine(p))
+		if strings.HasPrefix(p, salvagedPrefix) {
+			fmt.Fprintf(&b, "  ! %s\n", oneLine(p))
+		} else {
+			fmt.Fprintf(&b, "  ! skipped a broken part: %s\n", oneLine(p))
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
