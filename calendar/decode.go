@@ -105,9 +105,6 @@ func dropStrayEnds(data []byte) ([]byte, bool) {
 // line. A malformed ORGANIZER or ATTENDEE line costs that person only, and
 // people past maxAttendees are left out; each is noted in eventProps.notes.
 func (d *decoder) event(b block) (*eventProps, error) {
-	if !b.complete && !b.cut {
-		return nil, fmt.Errorf("decode %s: no END:%s before the data ends", b.name, b.name)
-	}
 	d.buf.Reset()
 	d.people = keepEventLines(&d.buf, d.people[:0], b.data)
 	if b.cut {

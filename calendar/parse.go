@@ -113,7 +113,7 @@ func Parse(data []byte, opts Options) (*Calendar, error) {
 			continue
 		}
 		if events[i].cut {
-			p.salvage(r.v.UID, r.v.Summary, fmt.Errorf("no END:%s: read up to the next component", events[i].name))
+			p.salvage(r.v.UID, r.v.Summary, fmt.Errorf("no END:%s: read up to where it stops", events[i].name))
 		}
 		for _, n := range r.notes {
 			p.salvage(r.v.UID, r.v.Summary, n)

@@ -250,7 +250,16 @@ func TestParseTruncated(t *testing.T) {
 	data := vcal(interview)
 	data = data[:bytes.Index(data, []byte("ATTENDEE"))] // cut inside the event
 	cal := mustParse(t, data, Options{Location: time.UTC})
-	if len(cal.Events) != 0 || len(cal.Problems) != 1 || cal.Problems[0].UID != "iv-1@acme.com" {
+	// What is there is read, and the cut is said.
+	if len(cal.Events) != 1 || len(cal.Problems) != 1 || cal.Problems[0].UID != "iv-1@acme.com" ||
+		!cal.Problems[0].Salvaged || !strings.Contains(cal.Problems[0].Err.Error(), "no END:VEVENT") {
+		t.Errorf("events %+v problems %+v", cal.Events, cal.Problems)
+	}
+	// A cut in the middle of the start is no event.
+	data = vcal(interview)
+	data = data[:bytes.Index(data, []byte("DTSTART"))+12]
+	cal = mustParse(t, data, Options{Location: time.UTC})
+	if len(cal.Events) != 0 || len(cal.Problems) != 1 || cal.Problems[0].Salvaged {
 		t.Errorf("events %+v problems %+v", cal.Events, cal.Problems)
 	}
 }

@@ -13,9 +13,10 @@ type block struct {
 	// complete is false when the data ended or the VCALENDAR closed before
 	// the block's own END line.
 	complete bool
-	// cut is set on an incomplete block that another component's BEGIN line
-	// (or a stray END:VCALENDAR) ended: its lines are all there, only its
-	// END line is missing, so it is read as if it had one.
+	// cut is set on an incomplete block: another component's BEGIN line, a
+	// stray END:VCALENDAR or the end of the data ended it. An event is read
+	// as if it had its END line (and the assumption reported); a VTIMEZONE
+	// is not.
 	cut bool
 }
 
@@ -62,8 +63,7 @@ func splitObjects(data []byte) (objects []object, lines int) {
 			// their size.
 			cur.blocks = slices.Grow(cur.blocks, max(len(cur.blocks), 64))
 		}
-		cut := !complete && end < len(data)
-		cur.blocks = append(cur.blocks, block{name: name, data: bytes.TrimRight(data[start:end], "\r\n"), complete: complete, cut: cut})
+		cur.blocks = append(cur.blocks, block{name: name, data: bytes.TrimRight(data[start:end], "\r\n"), complete: complete, cut: !complete})
 	}
 	closeObject := func() {
 		cur.props = bytes.Clone(props.Bytes())
