@@ -148,6 +148,11 @@ func (z *zones) resolve(id string) (*time.Location, error) {
 	if loc := loadIANA(id); loc != nil {
 		return loc, nil
 	}
+	if strings.Contains(id, "/") && strings.Contains(id, " ") { // "America/New York"
+		if loc := loadIANA(strings.ReplaceAll(strings.TrimSpace(id), " ", "_")); loc != nil {
+			return loc, nil
+		}
+	}
 	if name, ok := windowsZone(id); ok {
 		if loc := loadIANA(name); loc != nil {
 			return loc, nil
