@@ -221,13 +221,13 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 		if !start.Before(until) {
 			return entries, nil
 		}
-		if n == p.opts.MaxInstances {
-			p.salvage(m.UID, m.Summary, fmt.Errorf("series has more than %d instances in the read window (limit): the later ones left out", p.opts.MaxInstances))
-			return entries, nil
-		}
 		y, mo, d := start.In(m.zone).Date()
 		if exAt[start.Unix()] || exDay[[3]int{y, int(mo), d}] {
 			continue
+		}
+		if n == p.opts.MaxInstances {
+			p.salvage(m.UID, m.Summary, fmt.Errorf("series has more than %d instances in the read window (limit): the later ones left out", p.opts.MaxInstances))
+			return entries, nil
 		}
 		if p.instances == maxInstancesPerRead {
 			p.limitOnce(&p.instancesNoted, m, fmt.Errorf("recurring series have more than %d instances in all (limit): the rest left out", maxInstancesPerRead))
