@@ -123,3 +123,21 @@ func BenchmarkHostileCalendar(b *testing.B) {
 	b.ReportMetric(float64(ms.HeapSys)/(1<<20), "heap_sys_MiB")
 	b.ReportMetric(float64(len(data))/(1<<20), "input_MiB")
 }
+
+// Past maxLines lines nothing more is read, and that is said; what came
+// before is read.
+func TestLineLimit(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:before@x\r\nDTSTART:20260714T100000Z\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:open@x\r\nDTSTART:20260714T110000Z\r\n")
+	b.Write(bytes.Repeat([]byte("X:\n"), maxLines))
+	b.WriteString("END:VEVENT\r\nBEGIN:VEVENT\r\nUID:after@x\r\nDTSTART:20260714T120000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	cal := mustParse(t, b.Bytes(), Options{Location: time.UTC})
+	one(t, cal, "before@x")
+	one(t, cal, "open@x") // cut off by the limit, read as far as it goes
+	if len(byUID(cal, "after@x")) != 0 {
+		t.Error("read past the line limit")
+	}
+	if len(cal.Problems) != 2 || !strings.Contains(cal.Problems[0].Err.Error(), "lines (limit)") {
+		t.Errorf("problems %v", cal.Problems)
+	}
+}

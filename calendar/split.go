@@ -71,8 +71,10 @@ func splitObjects(data []byte) (objects []object, lines int) {
 		cur, stack = nil, stack[:0]
 	}
 	var unfolded []byte
+	end := len(data) // where reading stops
 	for pos := 0; pos < len(data); {
 		if lines++; lines > maxLines {
+			end = pos
 			break
 		}
 		lineEnd := bytes.IndexByte(data[pos:], '\n')
@@ -171,7 +173,7 @@ func splitObjects(data []byte) (objects []object, lines int) {
 	}
 	if cur != nil {
 		if len(stack) > 0 {
-			flush(len(data), false)
+			flush(end, false)
 		}
 		closeObject()
 	}
