@@ -53,12 +53,46 @@ func newDecoder() *decoder {
 	}
 }
 
-// component decodes a block as it is.
+// component decodes a block as it is or, if go-ical refuses it, without
+// the END lines that close nothing (go-ical fails on those, and splitObjects
+// passes over them).
 func (d *decoder) component(b block) (*ical.Component, error) {
 	if !b.complete {
 		return nil, fmt.Errorf("decode %s: no END:%s before the data ends", b.name, b.name)
 	}
-	return d.single(b.name, b.data)
+	c, err := d.single(b.name, b.data)
+	if err != nil {
+		if clean, dropped := dropStrayEnds(b.data); dropped {
+			if c2, err2 := d.single(b.name, clean); err2 == nil {
+				return c2, nil
+			}
+		}
+	}
+	return c, err
+}
+
+// dropStrayEnds returns data without its END lines that close no open
+// component, and whether there were any.
+func dropStrayEnds(data []byte) ([]byte, bool) {
+	var stack []string
+	var out []byte
+	dropped := false
+	for line := range bytes.Lines(data) {
+		kind, name := beginEnd(bytes.TrimRight(line, "\r\n"))
+		switch kind {
+		case lineOpen:
+			stack = append(stack, name)
+		case lineClose:
+			i := lastIndex(stack, name)
+			if i < 0 {
+				dropped = true
+				continue
+			}
+			stack = stack[:i]
+		}
+		out = append(out, line...)
+	}
+	return out, dropped
 }
 
 // event decodes a VEVENT block: only the properties Parse reads (see
@@ -66,12 +100,19 @@ func (d *decoder) component(b block) (*ical.Component, error) {
 // the people lines one by one through the cache. Their order is kept: it
 // is the order of the panel. What it returns is valid until the decoder's
 // next call.
+//
+// A block that was cut (see block.cut) is read as if it ended with its END
+// line. A malformed ORGANIZER or ATTENDEE line costs that person only, and
+// people past maxAttendees are left out; each is noted in eventProps.notes.
 func (d *decoder) event(b block) (*eventProps, error) {
-	if !b.complete {
-		return nil, fmt.Errorf("decode %s: no END:%s before the data ends", b.name, b.name)
-	}
 	d.buf.Reset()
 	d.people = keepEventLines(&d.buf, d.people[:0], b.data)
+	if b.cut {
+		if d.buf.Len() > 0 && !bytes.HasSuffix(d.buf.Bytes(), []byte("\n")) {
+			d.buf.WriteString("\r\n")
+		}
+		d.buf.WriteString("END:" + b.name + "\r\n")
+	}
 	d.props.reset()
 	if !d.decodeEvent(d.buf.Bytes()) {
 		d.props.reset()
@@ -81,12 +122,21 @@ func (d *decoder) event(b block) (*eventProps, error) {
 		}
 		d.props.fill(c.Props)
 	}
+	attendees := 0
 	for _, line := range d.people {
+		if attendees == maxAttendees {
+			d.props.notes = append(d.props.notes, fmt.Errorf("more than %d ATTENDEE lines (limit): the rest left out", maxAttendees))
+			break
+		}
 		p, err := d.person(line)
 		if err != nil {
 			name, _, _ := bytes.Cut(line, []byte(";"))
 			name, _, _ = bytes.Cut(name, []byte(":"))
-			return nil, fmt.Errorf("decode %s %s: %w", b.name, bytes.ToUpper(name), err)
+			d.props.notes = append(d.props.notes, fmt.Errorf("malformed %s line left out: %w", bytes.ToUpper(bytes.TrimSpace(name)), err))
+			continue
+		}
+		if p.kind == propAttendee {
+			attendees++
 		}
 		if p.kind == propOrganizer {
 			d.props.organizers = append(d.props.organizers, p.person)
@@ -186,6 +236,7 @@ func (w *wrapped) Read(p []byte) (int, error) {
 func keepEventLines(dst *bytes.Buffer, people [][]byte, block []byte) [][]byte {
 	var stack []string
 	keep, person := false, -1 // person: offset in block of the open people line
+	var head []byte
 	rest := block
 	flushPerson := func(end int) {
 		if person >= 0 {
@@ -209,6 +260,11 @@ func keepEventLines(dst *bytes.Buffer, people [][]byte, block []byte) [][]byte {
 			continue
 		}
 		flushPerson(off)
+		if continued(rest) && (bytes.IndexAny(trimmed, ":;") < 0 || len(trimmed) < 24 && maybeBeginEnd(trimmed)) {
+			// The fold comes inside the name: classify the line unfolded.
+			head, _, _ = unfoldHead(head[:0], trimmed, block, len(block)-len(rest))
+			trimmed = head
+		}
 		switch kind, name := beginEnd(trimmed); kind {
 		case lineOpen:
 			stack = append(stack, name)

@@ -20,16 +20,23 @@ type Calendar struct {
 	// instance of a series is its own Event with RecurrenceID set, overrides
 	// (RECURRENCE-ID components) already merged and EXDATEs removed.
 	Events []Event
-	// Problems are the components that could not be read. Each was skipped;
-	// the rest of the calendar was read.
+	// Problems are the components that could not be read (each was
+	// skipped; the rest of the calendar was read) and the assumptions made
+	// to read damaged ones (Problem.Salvaged).
 	Problems []Problem
 }
 
-// Problem is one component that was skipped, and why.
+// Problem is one component that was skipped, and why; or, with Salvaged
+// set, something that was read anyway on an assumption that Err states (an
+// unknown time zone read as the owner's, an unreadable RRULE reduced to its
+// first instance, a malformed attendee left out, a limit reached...).
 type Problem struct {
 	UID     string // may be empty
 	Summary string // may be empty
 	Err     error
+	// Salvaged is set when nothing was skipped but a part: the event (or
+	// the rest of the calendar) was read.
+	Salvaged bool
 }
 
 // Event is one VEVENT (or one instance of a recurring one), with its times

@@ -40,6 +40,9 @@ const (
 	entrySingle entryKind = iota
 	entryOverride
 	entryInstance
+	// entryFuture is an instance changed by a RANGE=THISANDFUTURE override
+	// v of its series: key is its start, w its RECURRENCE-ID (Unix seconds).
+	entryFuture
 )
 
 // finish expands the series, merges the overrides, sorts everything by
@@ -110,8 +113,11 @@ type sortKey struct {
 }
 
 func (e *entry) recurrenceID() time.Time {
-	if e.kind == entryInstance {
+	switch e.kind {
+	case entryInstance:
 		return time.Unix(e.key, 0).UTC()
+	case entryFuture:
+		return time.Unix(e.w, 0).UTC()
 	}
 	return e.v.rid
 }
@@ -120,6 +126,13 @@ func (e *entry) event() Event {
 	switch e.kind {
 	case entryOverride:
 		return merged(e.v, e.series)
+	case entryFuture:
+		ev := merged(e.v, e.series)
+		length := ev.End.Sub(ev.Start)
+		ev.RecurrenceID = time.Unix(e.w, 0).UTC()
+		ev.Start = time.Unix(e.key, 0).UTC()
+		ev.End = ev.Start.Add(length)
+		return ev
 	case entryInstance:
 		m := e.v
 		start := time.Unix(e.key, 0).UTC()
@@ -140,6 +153,12 @@ func (e *entry) event() Event {
 // the wall clock ("every Monday at 10:00 in Los Angeles"), so a weekly
 // 10:00 series stays at 10:00 local across DST changes, and a reading that
 // falls in a DST gap gets the RFC 5545 treatment of inZone.
+//
+// An RRULE that cannot be read is left out (noted): the series keeps its
+// DTSTART instance, its RDATEs and its other RRULEs. An override with
+// RANGE=THISANDFUTURE changes the later instances too, each moved as much
+// as it moved its own. A series stopped by a limit keeps the instances it
+// had; the limit is noted.
 func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (out []entry, err error) {
 	out = entries // what a panic in rrule-go leaves: none of this series
 	defer func() {
@@ -147,14 +166,29 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 			err = fmt.Errorf("expand recurrence: %v", r)
 		}
 	}()
-	dtstart := m.start.asUTC()
-	var rule *rrule.RRule
-	if m.recur.rule != "" {
-		if rule, err = buildRule(m.recur.rule, dtstart, m.untilWall); err != nil {
-			return entries, err
-		}
+	if p.instancesNoted || p.stepsNoted { // a limit of the whole read was reached
+		return entries, nil
 	}
-	next := occurrences(rule, dtstart, m.recur.rdates, m)
+	from, until := p.opts.From, p.opts.Until
+	if from.IsZero() {
+		from = m.Start
+	}
+	if until.IsZero() {
+		until = from.AddDate(0, 0, 366)
+	}
+	dtstart := m.start.asUTC()
+	// The window's start as a wall reading of the series' zone.
+	skipTo := wallOf(from.In(m.zone)).asUTC()
+	var rules []*rrule.RRule
+	for _, value := range m.recur.rules {
+		rule, err := buildRule(value, dtstart, skipTo, m.untilWall)
+		if err != nil {
+			p.salvage(m.UID, m.Summary, fmt.Errorf("%w: left out, the series keeps its first instance", err))
+			continue
+		}
+		rules = append(rules, rule)
+	}
+	next := occurrences(rules, dtstart, m.recur.rdates, m)
 	exAt := map[int64]bool{}
 	exDay := map[[3]int]bool{}
 	for _, ex := range m.recur.exdates {
@@ -165,35 +199,42 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 			exAt[ex.at.Unix()] = true
 		}
 	}
-
-	from, until := p.opts.From, p.opts.Until
-	if from.IsZero() {
-		from = m.Start
-	}
-	if until.IsZero() {
-		until = from.AddDate(0, 0, 366)
-	}
+	futures := p.futureOverrides(m)
 	for steps, n := 0, 0; ; steps++ {
+		if p.steps++; p.steps > maxStepsPerRead {
+			p.limitOnce(&p.stepsNoted, m, fmt.Errorf("recurring series generated more than %d occurrences in all (limit): the rest left out", maxStepsPerRead))
+			return entries, nil
+		}
 		t, ok := next()
 		if !ok {
 			return entries, nil
 		}
 		if steps == maxSteps {
-			return entries, fmt.Errorf("expand recurrence: stopped after %d occurrences before the window's end", maxSteps)
+			p.salvage(m.UID, m.Summary, fmt.Errorf("expand recurrence: stopped after %d occurrences before the window's end (limit)", maxSteps))
+			return entries, nil
 		}
 		w := wallOf(t)
 		start := inZone(w, m.zone)
 		if start.Before(from) {
 			continue
 		}
-		if !start.Before(until) || n == p.opts.MaxInstances {
+		if !start.Before(until) {
 			return entries, nil
 		}
 		y, mo, d := start.In(m.zone).Date()
 		if exAt[start.Unix()] || exDay[[3]int{y, int(mo), d}] {
 			continue
 		}
+		if n == p.opts.MaxInstances {
+			p.salvage(m.UID, m.Summary, fmt.Errorf("series has more than %d instances in the read window (limit): the later ones left out", p.opts.MaxInstances))
+			return entries, nil
+		}
+		if p.instances == maxInstancesPerRead {
+			p.limitOnce(&p.instancesNoted, m, fmt.Errorf("recurring series have more than %d instances in all (limit): the rest left out", maxInstancesPerRead))
+			return entries, nil
+		}
 		n++
+		p.instances++
 		start = start.UTC()
 		key := overrideKey{m.UID, start.Unix()}
 		if o := p.overrides[m.UID][key.rid]; o != nil {
@@ -201,31 +242,76 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 			entries = append(entries, entry{kind: entryOverride, v: o, series: m, key: o.Start.Unix()})
 			continue
 		}
+		if f := latestBefore(futures, start); f != nil {
+			entries = append(entries, entry{kind: entryFuture, v: f, series: m, w: key.rid, key: f.moved(t, m).Unix()})
+			continue
+		}
 		entries = append(entries, entry{kind: entryInstance, v: m, w: t.Unix(), key: key.rid})
 	}
 }
 
-// occurrences returns the series' wall readings in order: DTSTART (always
-// the first instance, even when the rule would not produce it), the rule's,
-// and the RDATEs. rrule-go's Set does the merging when there are RDATEs;
-// without, its per-call sorting is not worth paying for.
-func occurrences(rule *rrule.RRule, dtstart time.Time, rdates []timeValue, m *vevent) rrule.Next {
-	if len(rdates) > 0 || rule == nil {
-		set := &rrule.Set{}
-		if rule != nil {
-			set.RRule(rule)
+// limitOnce notes a limit of the whole read the first time it is reached.
+func (p *parser) limitOnce(noted *bool, m *vevent, err error) {
+	if !*noted {
+		*noted = true
+		p.salvage(m.UID, m.Summary, err)
+	}
+}
+
+// futureOverrides returns the RANGE=THISANDFUTURE overrides of series m,
+// by RECURRENCE-ID.
+func (p *parser) futureOverrides(m *vevent) []*vevent {
+	var out []*vevent
+	for _, o := range p.overrides[m.UID] {
+		if o.future {
+			out = append(out, o)
 		}
-		set.RDate(dtstart)
+	}
+	slices.SortFunc(out, func(a, b *vevent) int { return a.rid.Compare(b.rid) })
+	return out
+}
+
+// latestBefore returns the last override in futures (sorted by
+// RECURRENCE-ID) whose RECURRENCE-ID is before start, or nil.
+func latestBefore(futures []*vevent, start time.Time) *vevent {
+	for i := len(futures) - 1; i >= 0; i-- {
+		if futures[i].rid.Before(start) {
+			return futures[i]
+		}
+	}
+	return nil
+}
+
+// moved is where THISANDFUTURE override f puts the instance of series m
+// at wall reading t (written as UTC): shifted on the wall clock as much as
+// f shifted its own instance, in f's zone.
+func (f *vevent) moved(t time.Time, m *vevent) time.Time {
+	delta := f.start.asUTC().Sub(wallOf(f.rid.In(m.zone)).asUTC())
+	return inZone(wallOf(t.Add(delta)), f.zone).UTC()
+}
+
+// occurrences returns the series' wall readings in order, each once:
+// DTSTART (always the first instance, even when the rules would not
+// produce it), the rules', and the RDATEs. rrule-go's Set holds one RRULE
+// only, so several are merged here.
+func occurrences(rules []*rrule.RRule, dtstart time.Time, rdates []timeValue, m *vevent) rrule.Next {
+	if len(rdates) > 0 || len(rules) != 1 {
+		dates := []time.Time{dtstart}
 		for _, rd := range rdates {
 			w := wallOf(rd.at.In(m.zone))
 			if rd.dateOnly && !m.AllDay {
 				w.hour, w.min, w.sec = m.start.hour, m.start.min, m.start.sec
 			}
-			set.RDate(w.asUTC())
+			dates = append(dates, w.asUTC())
 		}
-		return set.Iterator()
+		slices.SortFunc(dates, time.Time.Compare)
+		sources := []rrule.Next{listed(dates)}
+		for _, rule := range rules {
+			sources = append(sources, rule.Iterator())
+		}
+		return merge(sources)
 	}
-	next := rule.Iterator()
+	next := rules[0].Iterator()
 	first, pending := true, false
 	var held time.Time
 	return func() (time.Time, bool) {
@@ -242,6 +328,50 @@ func occurrences(rule *rrule.RRule, dtstart time.Time, rdates []timeValue, m *ve
 			return held, true
 		}
 		return next()
+	}
+}
+
+// listed returns the times of a sorted list one by one.
+func listed(ts []time.Time) rrule.Next {
+	return func() (time.Time, bool) {
+		if len(ts) == 0 {
+			return time.Time{}, false
+		}
+		t := ts[0]
+		ts = ts[1:]
+		return t, true
+	}
+}
+
+// merge returns the times of several ordered sources in order, each time
+// once.
+func merge(sources []rrule.Next) rrule.Next {
+	heads := make([]time.Time, len(sources))
+	live := make([]bool, len(sources))
+	for i, next := range sources {
+		heads[i], live[i] = next()
+	}
+	var last time.Time
+	started := false
+	return func() (time.Time, bool) {
+		for {
+			best := -1
+			for i := range sources {
+				if live[i] && (best < 0 || heads[i].Before(heads[best])) {
+					best = i
+				}
+			}
+			if best < 0 {
+				return time.Time{}, false
+			}
+			t := heads[best]
+			heads[best], live[best] = sources[best]()
+			if started && t.Equal(last) {
+				continue
+			}
+			started, last = true, t
+			return t, true
+		}
 	}
 }
 

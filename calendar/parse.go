@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,11 +23,25 @@ type Options struct {
 	// [From, Until). Zero From: the series' start. Zero Until: From plus 366
 	// days. Single events and overrides are returned whatever their time.
 	From, Until time.Time
-	// MaxInstances caps the instances of one series; 0 means 1000.
+	// MaxInstances caps the instances of one series in the window; 0 means
+	// 5000. A series cut short by it is reported in Calendar.Problems.
 	MaxInstances int
 }
 
-const defaultMaxInstances = 1000
+// Limits of one Parse call. Each one reached is reported once in
+// Calendar.Problems (Salvaged), and what lies within it is read.
+const (
+	defaultMaxInstances = 5000
+	// maxInstancesPerRead caps the instances of all series together.
+	maxInstancesPerRead = 50_000
+	// maxStepsPerRead caps the occurrences all series may generate on the
+	// way to the window, those before it included (see maxSteps).
+	maxStepsPerRead = 300_000
+	// maxAttendees caps the ATTENDEE lines read per event.
+	maxAttendees = 1000
+	// maxTextBytes caps SUMMARY, DESCRIPTION and LOCATION.
+	maxTextBytes = 2 << 20
+)
 
 // ErrNotICalendar is returned by Parse for data that holds no VCALENDAR.
 var ErrNotICalendar = errors.New("not iCalendar data: no VCALENDAR")
@@ -53,11 +68,21 @@ func Parse(data []byte, opts Options) (*Calendar, error) {
 		opts.MaxInstances = defaultMaxInstances
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	objects := splitObjects(data)
+	data = dedent(data)
+	objects, lines := splitObjects(data)
 	if len(objects) == 0 {
 		return nil, fmt.Errorf("parse calendar: %w", ErrNotICalendar)
 	}
-	p := &parser{opts: opts, zones: newZones()}
+	p := &parser{opts: opts, zones: newZones(opts.Location)}
+	if lines > maxLines {
+		p.salvage("", "", fmt.Errorf("the calendar has more than %d lines (limit): the rest was not read", maxLines))
+	}
+	for _, obj := range objects {
+		if obj.bare {
+			p.salvage("", "", errors.New("components outside any VCALENDAR: read as if one held them"))
+			break
+		}
+	}
 	d := newDecoder()
 	n := 0
 	for _, obj := range objects {
@@ -85,11 +110,18 @@ func Parse(data []byte, opts Options) (*Calendar, error) {
 	for i, r := range p.readEvents(events) {
 		if r.err != nil {
 			p.problem(events[i], r.err)
-		} else {
-			p.add(r.v)
+			continue
 		}
+		if events[i].cut {
+			p.salvage(r.v.UID, r.v.Summary, fmt.Errorf("no END:%s: read up to where it stops", events[i].name))
+		}
+		for _, n := range r.notes {
+			p.salvage(r.v.UID, r.v.Summary, n)
+		}
+		p.add(r.v)
 	}
 	p.finish()
+	p.zones.report(p)
 	cal := p.cal // not &p.cal: that would keep the parser and its maps alive
 	return &cal, nil
 }
@@ -106,11 +138,18 @@ type parser struct {
 	// that the output is the same on every run.
 	masterOrder   []string
 	overrideOrder []overrideKey
+	// instances and steps count what all series made so far (see
+	// maxInstancesPerRead, maxStepsPerRead); the flags are set once a
+	// limit was noted.
+	instances, steps           int
+	instancesNoted, stepsNoted bool
 }
 
 type readResult struct {
 	v   *vevent
 	err error
+	// notes say what was assumed to read v (see Problem.Salvaged).
+	notes []error
 }
 
 // readEvents decodes and reads VEVENT blocks, on as many goroutines as
@@ -159,7 +198,7 @@ func (p *parser) readEvent(d *decoder, b block) (r readResult) {
 	if err := p.fillEvent(v, props); err != nil {
 		return readResult{err: err}
 	}
-	return readResult{v: v}
+	return readResult{v: v, notes: slices.Clone(props.notes)}
 }
 
 // readProps reads the VCALENDAR's own properties; only METHOD matters. If
@@ -184,6 +223,35 @@ func (p *parser) readProps(d *decoder, props []byte) {
 	if m := cal.Props.Get(ical.PropMethod); m != nil {
 		p.cal.Method = Method(strings.ToUpper(strings.TrimSpace(m.Value)))
 	}
+}
+
+// salvage reports an assumption made to read something rather than skip
+// it.
+func (p *parser) salvage(uid, summary string, err error) {
+	p.cal.Problems = append(p.cal.Problems, Problem{UID: uid, Summary: truncate(summary, 200), Err: err, Salvaged: true})
+}
+
+// dedent removes the indentation of a calendar whose every line is
+// indented alike (pasted from a document or a program's source): the
+// first line that is not blank is an indented BEGIN line, and so is the
+// line after it. Other data is returned as it is, without a copy.
+func dedent(data []byte) []byte {
+	rest := bytes.TrimLeft(data, "\r\n")
+	indent := len(rest) - len(bytes.TrimLeft(rest, " \t"))
+	if indent == 0 || !hasPrefixFold(rest[indent:], "BEGIN:") {
+		return data
+	}
+	prefix := rest[:indent]
+	_, after, ok := bytes.Cut(rest, []byte("\n"))
+	after = bytes.TrimLeft(after, "\r\n")
+	if !ok || !bytes.HasPrefix(after, prefix) || continued(after[indent:]) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for line := range bytes.Lines(data) {
+		out = append(out, bytes.TrimPrefix(line, prefix)...)
+	}
+	return out
 }
 
 func (p *parser) problem(b block, err error) {

@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 
 	"github.com/emersion/go-ical"
@@ -106,6 +107,8 @@ type eventProps struct {
 	byKind     [numPropKinds][]ical.Prop // ORGANIZER and ATTENDEE excepted
 	organizers []Person
 	attendees  []Person
+	// notes say what was assumed or left out to read the event.
+	notes []error
 }
 
 func (e *eventProps) reset() {
@@ -116,6 +119,8 @@ func (e *eventProps) reset() {
 	clear(e.organizers)
 	clear(e.attendees)
 	e.organizers, e.attendees = e.organizers[:0], e.attendees[:0]
+	clear(e.notes)
+	e.notes = e.notes[:0]
 }
 
 // fill takes the properties go-ical decoded.
@@ -123,6 +128,17 @@ func (e *eventProps) fill(props ical.Props) {
 	for k, name := range propNames {
 		e.byKind[k] = append(e.byKind[k], props[name]...)
 	}
+}
+
+// text returns the unescaped value of the first property of kind k and
+// whether there is one, cut at maxTextBytes (noted).
+func (e *eventProps) text(k propKind) (string, bool) {
+	s, ok := text(e.get(k))
+	if len(s) > maxTextBytes {
+		e.notes = append(e.notes, fmt.Errorf("%s longer than %d bytes (limit): cut", propNames[k], maxTextBytes))
+		s = strings.ToValidUTF8(s[:maxTextBytes], "")
+	}
+	return s, ok
 }
 
 // get returns the first property of kind k, or nil.

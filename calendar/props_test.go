@@ -77,6 +77,7 @@ func TestDecodeEventMatchesGoIcal(t *testing.T) {
 		{"repeated parameter", "UID:a\r\nDTSTART;X-Y=a;X-Y=b,c:20260316T100000Z\r\n", true},
 		{"empty parameter value", "UID:a\r\nSTATUS;X=:cancelled\r\n", true},
 		{"colons in the value", "UID:a\r\nLOCATION:https://meet.example/abc:def\r\n", true},
+		{"folded names", "UID:a\r\nDTST\r\n ART:20260316T100000Z\r\nSUMM\r\n ARY;LANG\r\n UAGE=en:x\r\nD\r\n TEND\r\n :20260316T110000Z\r\n", true},
 		{"several lines of a kind", "UID:a\r\nEXDATE:20260317T100000Z\r\nEXDATE;VALUE=DATE:20260318,20260319\r\n", true},
 		{"extra CR", "UID:a\r\nSUMMARY:x\r\r\n", false},
 		{"CR inside", "UID:a\r\nSUMMARY:x\ry\r\n", false},
@@ -101,6 +102,7 @@ func FuzzDecodeEvent(f *testing.F) {
 	f.Add("UID:a\r\nDTSTART;TZID=Europe/Berlin:20260316T100000\r\nSUMMARY:Interview\r\n  with Jane\r\n")
 	f.Add("dtend;tzid=\"Europe/Berlin\";x-a=b,\"c:d\",e:20260316T110000\nEXDATE;VALUE=DATE:20260318,20260319\n")
 	f.Add("STATUS;X=:cancelled\r\nDESCRIPTION;X=\"a\"\"b\":y\r\nLOCATION;X=a\"b:z\r\n")
+	f.Add("UID:a\r\nDTST\r\n ART:20260316T100000Z\r\nEN\r\n D:VALARM\r\nSUMM\r\n ARY;LANG\r\n UAGE=en:x\r\n")
 	f.Fuzz(func(t *testing.T, body string) {
 		checkDecodeEvent(t, body)
 	})

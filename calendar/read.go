@@ -25,20 +25,25 @@ type vevent struct {
 	span  span
 
 	rid time.Time // RECURRENCE-ID instant; zero if none
+	// future is set on an override whose RECURRENCE-ID has
+	// RANGE=THISANDFUTURE: it changes its instance and all later ones.
+	future bool
 	// recur holds the RRULE, RDATEs and EXDATEs; nil when there are none,
 	// as for most events, which then do without the room.
 	recur *recurrence
 }
 
 type recurrence struct {
-	rule    string // RRULE value; "" if none
+	// rules are the RRULE values: RFC 5545 asks for one, RFC 2445 allowed
+	// several (their instances are merged), and producers still write them.
+	rules   []string
 	rdates  []timeValue
 	exdates []timeValue
 }
 
 // isSeries reports whether v has a rule or dates to expand.
 func (v *vevent) isSeries() bool {
-	return v.recur != nil && (v.recur.rule != "" || len(v.recur.rdates) > 0)
+	return v.recur != nil && (len(v.recur.rules) > 0 || len(v.recur.rdates) > 0)
 }
 
 // span is how long an event lasts: nominal days that follow the wall clock
@@ -93,9 +98,9 @@ func newer(a, b *vevent) bool {
 func (p *parser) fillEvent(v *vevent, props *eventProps) error {
 	uid, _ := text(props.get(propUID))
 	v.UID = strings.TrimSpace(uid)
-	v.Summary, v.has.summary = text(props.get(propSummary))
-	v.Description, v.has.description = text(props.get(propDescription))
-	v.Location, v.has.location = text(props.get(propLocation))
+	v.Summary, v.has.summary = props.text(propSummary)
+	v.Description, v.has.description = props.text(propDescription)
+	v.Location, v.has.location = props.text(propLocation)
 	status, _ := text(props.get(propStatus))
 	v.Status = strings.ToUpper(strings.TrimSpace(status))
 	v.Sequence = integer(props.get(propSequence))
@@ -121,6 +126,7 @@ func (p *parser) fillEvent(v *vevent, props *eventProps) error {
 			return fmt.Errorf("read RECURRENCE-ID: %w", err)
 		}
 		v.rid = rid.UTC()
+		v.future = strings.EqualFold(strings.TrimSpace(param(ridProp, "RANGE")), "THISANDFUTURE")
 		if startProp == nil { // a sparse override: it happens when it was due
 			startProp = ridProp
 		}
@@ -139,22 +145,31 @@ func (p *parser) fillEvent(v *vevent, props *eventProps) error {
 	}
 
 	if err := p.readSpan(v, props); err != nil {
-		return err
+		// What matters most is when it starts: read it as the event
+		// without an end it would be.
+		props.notes = append(props.notes, fmt.Errorf("%w: read as if the event had no end", err))
+		v.has.end, v.span = false, span{}
+		if v.AllDay {
+			v.span = span{days: 1}
+		}
 	}
 	v.End = v.endAt(v.start)
 
 	if ridProp == nil {
 		var r recurrence
-		if pr := props.get(propRule); pr != nil {
-			r.rule = pr.Value
+		for _, pr := range props.byKind[propRule] {
+			if strings.TrimSpace(pr.Value) != "" {
+				r.rules = append(r.rules, pr.Value)
+			}
 		}
-		if r.rdates, err = p.readTimeList(props.byKind[propRDate], v.zone); err != nil {
-			return fmt.Errorf("read RDATE: %w", err)
+		var bad error
+		if r.rdates, bad = p.readTimeList(props.byKind[propRDate], v.zone); bad != nil {
+			props.notes = append(props.notes, fmt.Errorf("RDATE left out: %w", bad))
 		}
-		if r.exdates, err = p.readTimeList(props.byKind[propExDate], v.zone); err != nil {
-			return fmt.Errorf("read EXDATE: %w", err)
+		if r.exdates, bad = p.readTimeList(props.byKind[propExDate], v.zone); bad != nil {
+			props.notes = append(props.notes, fmt.Errorf("EXDATE left out: %w", bad))
 		}
-		if r.rule != "" || r.rdates != nil || r.exdates != nil {
+		if r.rules != nil || r.rdates != nil || r.exdates != nil {
 			v.recur = &r
 		}
 	}
@@ -229,7 +244,7 @@ func (p *parser) zoneOf(pr *ical.Prop, dt dateTime) (*time.Location, error) {
 	if strings.TrimSpace(tzid) == "" {
 		return p.opts.Location, nil
 	}
-	return p.zones.location(tzid)
+	return p.zones.location(tzid), nil
 }
 
 // readTime reads a DATE or DATE-TIME property as an instant.
@@ -244,9 +259,9 @@ func (p *parser) readTime(pr *ical.Prop) (time.Time, error) {
 // readTimeList reads RDATE or EXDATE properties: several of them, each a
 // comma-separated list, with VALUE=DATE, VALUE=PERIOD (the period's start
 // counts) or DATE-TIME values in their own TZID. A date is read in
-// seriesZone so it can be matched against the series' own days.
-func (p *parser) readTimeList(prs []ical.Prop, seriesZone *time.Location) ([]timeValue, error) {
-	var out []timeValue
+// seriesZone so it can be matched against the series' own days. A value
+// that cannot be read is left out; the error names the first one.
+func (p *parser) readTimeList(prs []ical.Prop, seriesZone *time.Location) (out []timeValue, bad error) {
 	for i := range prs {
 		pr := &prs[i]
 		for _, item := range strings.Split(pr.Value, ",") {
@@ -255,19 +270,20 @@ func (p *parser) readTimeList(prs []ical.Prop, seriesZone *time.Location) ([]tim
 				continue
 			}
 			dt, err := parseDateTime(item)
-			if err != nil {
-				return nil, err
-			}
-			loc := seriesZone
-			if !dt.dateOnly {
-				if loc, err = p.zoneOf(pr, dt); err != nil {
-					return nil, err
+			if err == nil && !dt.dateOnly {
+				loc, err := p.zoneOf(pr, dt)
+				if err == nil {
+					out = append(out, timeValue{at: inZone(dt.wall, loc), dateOnly: false})
 				}
+			} else if err == nil {
+				out = append(out, timeValue{at: inZone(dt.wall, seriesZone), dateOnly: true})
 			}
-			out = append(out, timeValue{at: inZone(dt.wall, loc), dateOnly: dt.dateOnly})
+			if err != nil && bad == nil {
+				bad = err
+			}
 		}
 	}
-	return out, nil
+	return out, bad
 }
 
 // syntheticUID names an event that has no UID (RFC 5545 requires one; a

@@ -118,7 +118,13 @@ func TestRecurrence(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cal := mustParse(t, vcal("BEGIN:VEVENT\nUID:s@x\nSUMMARY:Team standup\n"+tt.body+"\nEND:VEVENT"), tt.opts)
-			noProblems(t, cal)
+			if tt.opts.MaxInstances > 0 { // the cap is said, once
+				if len(cal.Problems) != 1 || !strings.Contains(cal.Problems[0].Err.Error(), "limit") {
+					t.Errorf("problems %v", cal.Problems)
+				}
+			} else {
+				noProblems(t, cal)
+			}
 			if got := starts(byUID(cal, "s@x")); !slices.Equal(got, tt.want) {
 				t.Errorf("starts\n got %v\nwant %v", got, tt.want)
 			}
@@ -363,8 +369,9 @@ func TestRecurrenceHostileRules(t *testing.T) {
 			if len(cal.Problems) != 1 || cal.Problems[0].UID != "h@x" || !strings.Contains(cal.Problems[0].Err.Error(), tt.errWant) {
 				t.Errorf("problems %v, want one naming %q", cal.Problems, tt.errWant)
 			}
-			if len(byUID(cal, "ok@x")) != 1 || len(byUID(cal, "h@x")) != 0 {
-				t.Errorf("events %+v", cal.Events)
+			// The rule is left out; the series keeps its DTSTART instance.
+			if len(byUID(cal, "ok@x")) != 1 || len(byUID(cal, "h@x")) != 1 || !cal.Problems[0].Salvaged {
+				t.Errorf("events %+v problems %+v", cal.Events, cal.Problems)
 			}
 		})
 	}
@@ -401,9 +408,10 @@ func TestRecurrenceFiltersThatMatch(t *testing.T) {
 }
 
 func TestRecurrenceStepLimit(t *testing.T) {
-	// Every minute since January, read with a window in June: the walk to
+	// Every minute since January, for a million times (COUNT keeps the
+	// walk from skipping ahead), read with a window in June: the walk to
 	// the window is cut off, reported, and the rest of the file is read.
-	cal := mustParse(t, vcal("BEGIN:VEVENT\nUID:m@x\nDTSTART:20260101T000000Z\nRRULE:FREQ=MINUTELY\nEND:VEVENT\n"+
+	cal := mustParse(t, vcal("BEGIN:VEVENT\nUID:m@x\nDTSTART:20260101T000000Z\nRRULE:FREQ=MINUTELY;COUNT=1000000\nEND:VEVENT\n"+
 		"BEGIN:VEVENT\nUID:ok@x\nDTSTART:20260601T100000Z\nEND:VEVENT"),
 		Options{Location: time.UTC, From: utc("2026-06-01T00:00:00Z"), Until: utc("2026-06-02T00:00:00Z")})
 	if len(cal.Problems) != 1 || cal.Problems[0].UID != "m@x" || !strings.Contains(cal.Problems[0].Err.Error(), "stopped") {
@@ -411,5 +419,34 @@ func TestRecurrenceStepLimit(t *testing.T) {
 	}
 	if len(byUID(cal, "ok@x")) != 1 {
 		t.Error("other event lost")
+	}
+}
+
+// A series that steps by a fixed period and began long before the window
+// is not walked from its start: it yields the same instances, at once.
+func TestRecurrenceSkipsAhead(t *testing.T) {
+	ny := loadLoc(t, "America/New_York")
+	tests := []struct {
+		name, body string
+		want       []string
+	}{
+		{"minutely since January", "DTSTART:20260101T000000Z\nRRULE:FREQ=MINUTELY;INTERVAL=17", []string{"2026-06-01T00:07:00Z", "2026-06-01T00:24:00Z"}},
+		{"every 5 hours since 1990", "DTSTART;TZID=America/New_York:19900101T030000\nRRULE:FREQ=HOURLY;INTERVAL=5", []string{"2026-06-01T02:00:00Z", "2026-06-01T07:00:00Z"}},
+		{"fortnightly since 2001", "DTSTART;TZID=America/New_York:20010102T100000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH", []string{"2026-06-02T14:00:00Z", "2026-06-04T14:00:00Z"}},
+		{"daily since 1970 at 9:30", "DTSTART;TZID=America/New_York:19700101T093000\nRRULE:FREQ=DAILY;BYDAY=MO,FR", []string{"2026-06-01T13:30:00Z", "2026-06-05T13:30:00Z"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cal := mustParse(t, vcal("BEGIN:VEVENT\nUID:s@x\n"+tt.body+"\nEND:VEVENT"),
+				Options{Location: ny, From: utc("2026-06-01T00:00:00Z"), Until: utc("2026-07-01T00:00:00Z")})
+			noProblems(t, cal)
+			got := starts(byUID(cal, "s@x"))
+			if len(got) < 2 || !slices.Equal(got[:2], tt.want) {
+				t.Errorf("first starts %v, want %v", got[:min(len(got), 2)], tt.want)
+			}
+			if cal.Events[0].Start.Before(utc("2026-06-01T00:00:00Z")) {
+				t.Errorf("an instance before the window: %v", cal.Events[0].Start)
+			}
+		})
 	}
 }

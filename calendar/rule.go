@@ -20,7 +20,10 @@ const maxInterval = 1_000_000
 // "RRULE:" prefix), read UNTIL ourselves (it may be UTC, local or a bare
 // date) and refuse rules on which rrule-go would panic, loop forever or
 // spin through the years up to 9999 without ever producing a date.
-func buildRule(value string, dtstart time.Time, untilWall func(dateTime) (time.Time, error)) (*rrule.RRule, error) {
+//
+// When skipTo is after dtstart, the rule may start from a later date of
+// its own (see skipAhead): only what it yields from skipTo on is wanted.
+func buildRule(value string, dtstart, skipTo time.Time, untilWall func(dateTime) (time.Time, error)) (*rrule.RRule, error) {
 	if len(value) > 2000 {
 		return nil, errors.New("RRULE too long")
 	}
@@ -35,7 +38,7 @@ func buildRule(value string, dtstart time.Time, untilWall func(dateTime) (time.T
 		case strings.HasPrefix(part, "UNTIL="):
 			until = strings.TrimPrefix(part, "UNTIL=")
 		default:
-			parts = append(parts, part)
+			parts = append(parts, tidyList(part))
 		}
 	}
 	o, err := rrule.StrToROptionInLocation(strings.Join(parts, ";"), time.UTC)
@@ -55,11 +58,65 @@ func buildRule(value string, dtstart time.Time, untilWall func(dateTime) (time.T
 	if err := checkRule(o); err != nil {
 		return nil, fmt.Errorf("RRULE %q: %w", truncate(value, 80), err)
 	}
+	skipAhead(o, skipTo)
 	r, err := rrule.NewRRule(*o)
 	if err != nil {
 		return nil, fmt.Errorf("RRULE %q: %w", truncate(value, 80), err)
 	}
 	return r, nil
+}
+
+// skipAhead moves the start of a rule that steps by a fixed period
+// (SECONDLY to WEEKLY, INTERVAL times the unit) forward by whole periods to
+// just before skipTo, so that a series that began decades before the read
+// window is not walked through all those years. Whole periods keep every
+// default the rule takes from its start (clock, weekday), and its BY
+// filters do not depend on the start, so it yields the same dates from
+// there on. A rule with COUNT or BYSETPOS is left as it is: which dates
+// it yields depends on those before.
+func skipAhead(o *rrule.ROption, skipTo time.Time) {
+	var unit time.Duration
+	switch o.Freq {
+	case rrule.SECONDLY:
+		unit = time.Second
+	case rrule.MINUTELY:
+		unit = time.Minute
+	case rrule.HOURLY:
+		unit = time.Hour
+	case rrule.DAILY:
+		unit = 24 * time.Hour
+	case rrule.WEEKLY:
+		unit = 7 * 24 * time.Hour
+	default:
+		return
+	}
+	if o.Count != 0 || len(o.Bysetpos) > 0 || skipTo.IsZero() {
+		return
+	}
+	period := unit * time.Duration(max(o.Interval, 1))
+	// A margin of two periods, and of three hours for the wall readings a
+	// change of offset repeats or skips.
+	gap := skipTo.Sub(o.Dtstart) - 2*period - 3*time.Hour
+	if gap <= 0 || period <= 0 {
+		return
+	}
+	o.Dtstart = o.Dtstart.Add(gap / period * period)
+}
+
+// tidyList removes the empty items and spaces some producers leave in a
+// rule part's list ("BYDAY=MO, WE,"), which rrule-go refuses.
+func tidyList(part string) string {
+	k, v, ok := strings.Cut(part, "=")
+	if !ok || !strings.ContainsAny(v, ", ") {
+		return part
+	}
+	var items []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			items = append(items, item)
+		}
+	}
+	return strings.TrimSpace(k) + "=" + strings.Join(items, ",")
 }
 
 // checkRule refuses what rrule-go cannot expand safely.

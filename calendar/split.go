@@ -13,12 +13,21 @@ type block struct {
 	// complete is false when the data ended or the VCALENDAR closed before
 	// the block's own END line.
 	complete bool
+	// cut is set on an incomplete block: another component's BEGIN line, a
+	// stray END:VCALENDAR or the end of the data ended it. An event is read
+	// as if it had its END line (and the assumption reported); a VTIMEZONE
+	// is not.
+	cut bool
 }
 
 // object is one VCALENDAR found in the data.
 type object struct {
 	props  []byte // the VCALENDAR's own content lines (METHOD, PRODID...)
 	blocks []block
+	// bare is set for components found outside any VCALENDAR (a file that
+	// is a bare VEVENT, or events after a stray END:VCALENDAR): they are
+	// read as if a VCALENDAR held them.
+	bare bool
 }
 
 // splitObjects cuts data into VCALENDAR objects and their direct children
@@ -26,17 +35,26 @@ type object struct {
 // itself: each block is decoded separately by go-ical, so that one malformed
 // line costs one component rather than the whole file (go-ical's decoder
 // stops at the first error). Folded continuation lines start with a space or
-// a tab, so they never look like BEGIN or END lines. Lines of any length are
-// fine; text outside any VCALENDAR is ignored.
-func splitObjects(data []byte) []object {
+// a tab, so they never look like BEGIN or END lines; a BEGIN or END line
+// that is itself folded ("BEGIN:VEV" + " ENT") is unfolded first. Lines of
+// any length are fine.
+//
+// Damage costs as little as it can: a BEGIN line of a top-level component
+// (VEVENT, VTIMEZONE...) inside an open one ends the open one (marked cut),
+// an END line that closes nothing is passed over, and components outside
+// any VCALENDAR (a bare VEVENT file, events after a stray END:VCALENDAR)
+// are gathered into an object marked bare. Other text outside components is
+// ignored. At most maxLines lines are looked at; lines reports how many
+// were.
+func splitObjects(data []byte) (objects []object, lines int) {
 	var (
-		objects []object
-		cur     *object
-		stack   []string // open component names inside the current VCALENDAR
-		start   int      // offset of the open block's BEGIN line
-		name    string   // the open block's component name
-		props   bytes.Buffer
-		lastTop bool // the previous line was a VCALENDAR property line
+		cur   *object
+		stack []string // open component names inside the current VCALENDAR
+		start int      // offset of the open block's BEGIN line
+		name  string   // the open block's component name
+		props bytes.Buffer
+		// lastTop: the previous line was a VCALENDAR property line.
+		lastTop bool
 	)
 	flush := func(end int, complete bool) {
 		if len(cur.blocks) == cap(cur.blocks) {
@@ -45,14 +63,20 @@ func splitObjects(data []byte) []object {
 			// their size.
 			cur.blocks = slices.Grow(cur.blocks, max(len(cur.blocks), 64))
 		}
-		cur.blocks = append(cur.blocks, block{name: name, data: bytes.TrimRight(data[start:end], "\r"), complete: complete})
+		cur.blocks = append(cur.blocks, block{name: name, data: bytes.TrimRight(data[start:end], "\r\n"), complete: complete, cut: !complete})
 	}
 	closeObject := func() {
 		cur.props = bytes.Clone(props.Bytes())
 		props.Reset()
 		cur, stack = nil, stack[:0]
 	}
+	var unfolded []byte
+	end := len(data) // where reading stops
 	for pos := 0; pos < len(data); {
+		if lines++; lines > maxLines {
+			end = pos
+			break
+		}
 		lineEnd := bytes.IndexByte(data[pos:], '\n')
 		next := len(data)
 		if lineEnd < 0 {
@@ -62,16 +86,44 @@ func splitObjects(data []byte) []object {
 			next = lineEnd + 1
 		}
 		line := bytes.TrimRight(data[pos:lineEnd], "\r")
+		raw := line
+		if cur == nil || len(stack) == 0 && !lastTop {
+			// Outside components, white space before BEGIN is harmless.
+			line = bytes.TrimLeft(line, " \t")
+		}
+		if next < len(data) && continued(data[next:]) && maybeBeginEnd(line) {
+			u, e, n := unfoldHead(unfolded[:0], line, data, next)
+			unfolded = u
+			if k, _ := beginEnd(u); k != lineOther {
+				line, lineEnd, next = u, e, n
+			}
+		}
 		kind, compName := beginEnd(line)
-		switch {
-		case cur == nil:
-			if kind == lineOpen && compName == "VCALENDAR" {
+		if cur == nil {
+			switch {
+			case kind == lineOpen && compName == "VCALENDAR":
 				objects = append(objects, object{})
 				cur = &objects[len(objects)-1]
+				lastTop, pos = false, next
+				continue
+			case kind == lineOpen && topLevel(compName):
+				objects = append(objects, object{bare: true})
+				cur = &objects[len(objects)-1]
+			default:
+				lastTop, pos = false, next
+				continue
 			}
+		}
+		switch {
 		case len(stack) == 0: // directly inside VCALENDAR
 			switch kind {
 			case lineOpen:
+				if compName == "VCALENDAR" { // a bare object ends where a real one starts
+					closeObject()
+					objects = append(objects, object{})
+					cur = &objects[len(objects)-1]
+					break
+				}
 				stack = append(stack, compName)
 				start, name = pos, compName
 			case lineClose:
@@ -79,16 +131,29 @@ func splitObjects(data []byte) []object {
 					closeObject()
 				}
 			default:
-				folded := len(line) > 0 && (line[0] == ' ' || line[0] == '\t')
-				if !folded || lastTop {
-					props.Write(line)
+				folded := continued(raw)
+				if !cur.bare && (!folded || lastTop) {
+					props.Write(raw)
 					props.WriteString("\r\n")
 				}
 			}
 		default: // inside a child component
 			switch kind {
 			case lineOpen:
-				stack = append(stack, compName)
+				switch {
+				case compName == "VCALENDAR": // the open block and its object lost their END
+					flush(pos, false)
+					closeObject()
+					objects = append(objects, object{})
+					cur = &objects[len(objects)-1]
+				case topLevel(compName):
+					// No component holds these: the open one lost its END.
+					flush(pos, false)
+					stack = append(stack[:0], compName)
+					start, name = pos, compName
+				default:
+					stack = append(stack, compName)
+				}
 			case lineClose:
 				i := lastIndex(stack, compName)
 				switch {
@@ -108,11 +173,60 @@ func splitObjects(data []byte) []object {
 	}
 	if cur != nil {
 		if len(stack) > 0 {
-			flush(len(data), false)
+			flush(end, false)
 		}
 		closeObject()
 	}
-	return objects
+	return objects, lines
+}
+
+// maxLines bounds the lines one Parse call looks at.
+const maxLines = 4_000_000
+
+// topLevel reports whether a component lives directly in a VCALENDAR and
+// never inside another component.
+func topLevel(name string) bool {
+	switch name {
+	case "VEVENT", "VTIMEZONE", "VTODO", "VJOURNAL", "VFREEBUSY", "VAVAILABILITY", "VCALENDAR":
+		return true
+	}
+	return false
+}
+
+// maybeBeginEnd reports whether line could be the first part of a folded
+// BEGIN or END line.
+func maybeBeginEnd(line []byte) bool {
+	if len(line) == 0 || len(line) > 80 {
+		return false
+	}
+	switch line[0] {
+	case 'B', 'b', 'E', 'e':
+		return true
+	}
+	return false
+}
+
+// unfoldHead joins line with the continuation lines that follow it in data
+// at next (RFC 5545 section 3.1: a fold may come anywhere, even inside the
+// name), writing into dst. It stops after a few hundred bytes: only the
+// start of the line matters to the callers. It returns the joined line,
+// where the last continuation line ends (before its line feed) and where
+// the line after it starts.
+func unfoldHead(dst, line, data []byte, next int) (joined []byte, end, after int) {
+	dst = append(dst, line...)
+	end = next - 1
+	for next < len(data) && continued(data[next:]) {
+		e := bytes.IndexByte(data[next:], '\n')
+		stop := len(data)
+		if e >= 0 {
+			stop = next + e
+		}
+		if len(dst) < 256 {
+			dst = append(dst, bytes.TrimRight(data[next+1:stop], "\r")...)
+		}
+		end, next = stop, min(stop+1, len(data))
+	}
+	return dst, end, next
 }
 
 type lineKind int

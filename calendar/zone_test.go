@@ -55,6 +55,9 @@ func TestZoneNames(t *testing.T) {
 		{"softwarestudio prefix", "DTSTART;TZID=/softwarestudio.org/Olson_20011030_5/Europe/London:20260715T100000", "2026-07-15T09:00:00Z"},
 		{"Etc zone", "DTSTART;TZID=Etc/GMT+5:20260715T100000", "2026-07-15T15:00:00Z"},
 		{"GMT", "DTSTART;TZID=GMT:20260715T100000", "2026-07-15T10:00:00Z"},
+		{"IANA with a space", "DTSTART;TZID=America/New York:20260715T100000", "2026-07-15T14:00:00Z"},
+		{"IANA behind a single slash", "DTSTART;TZID=/Europe/Stockholm:20260715T100000", "2026-07-15T08:00:00Z"},
+		{"Windows display name", `DTSTART;TZID="(UTC-06:00) Central Time (US & Canada)":20260715T100000`, "2026-07-15T15:00:00Z"},
 		{"empty TZID is floating", "DTSTART;TZID=:20260715T100000", "2026-07-15T04:30:00Z"},
 	}
 	for _, tt := range tests {

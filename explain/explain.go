@@ -156,12 +156,18 @@ func kindOf(m os.FileMode) string {
 }
 
 // IsCalendar reports whether data is an iCalendar object rather than a
-// mail message: its first line, past a byte-order mark and blank lines, is
-// BEGIN:VCALENDAR.
+// mail message: its first line, past a byte-order mark and white space, is
+// BEGIN:VCALENDAR, or BEGIN:VEVENT for a bare event (which the calendar
+// reader takes as if a VCALENDAR held it).
 func IsCalendar(data []byte) bool {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	data = bytes.TrimLeft(data, " \t\r\n")
-	return len(data) >= 15 && bytes.EqualFold(data[:15], []byte("BEGIN:VCALENDAR"))
+	for _, begin := range []string{"BEGIN:VCALENDAR", "BEGIN:VEVENT"} {
+		if len(data) >= len(begin) && bytes.EqualFold(data[:len(begin)], []byte(begin)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (e Explainer) explain(r *Report, data []byte) error {
@@ -190,15 +196,23 @@ func (e Explainer) calendar(r *Report, data []byte) error {
 	return nil
 }
 
+// salvagedPrefix starts the problems that say what was assumed to read a
+// damaged part rather than skip it (calendar.Problem.Salvaged).
+const salvagedPrefix = "read anyway: "
+
 func problemText(p calendar.Problem) string {
+	prefix := ""
+	if p.Salvaged {
+		prefix = salvagedPrefix
+	}
 	name := p.Summary
 	if name == "" {
 		name = p.UID
 	}
 	if name == "" {
-		return p.Err.Error()
+		return prefix + p.Err.Error()
 	}
-	return fmt.Sprintf("%q: %v", name, p.Err)
+	return fmt.Sprintf("%s%q: %v", prefix, name, p.Err)
 }
 
 func (e Explainer) interviewJSON(iv interview.Interview) Interview {

@@ -96,7 +96,11 @@ func WriteText(w io.Writer, r Report, loc *time.Location) error {
 		fmt.Fprintf(&b, "  * employer's message: %s (%s)\n      why        %s\n", x.Kind, oneLine(company), oneLine(x.Reason))
 	}
 	for _, p := range r.Problems {
-		fmt.Fprintf(&b, "  ! skipped a broken part: %s\n", oneLine(p))
+		if strings.HasPrefix(p, salvagedPrefix) {
+			fmt.Fprintf(&b, "  ! %s\n", oneLine(p))
+		} else {
+			fmt.Fprintf(&b, "  ! skipped a broken part: %s\n", oneLine(p))
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -68,9 +68,10 @@ func checkedConfig(e *env, flagPath string) (*config.Config, error) {
 }
 
 func runExplain(ctx context.Context, e *env, args []string) error {
-	fs := flags(e, "explain", "[--config FILE] [--json] FILE...")
+	fs := flags(e, "explain", "[--config FILE] [--json] [--now TIME] FILE...")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	asJSON := fs.Bool("json", false, "one JSON object per file per line")
+	nowFlag := fs.String("now", "", "explain as of this `instant` (RFC 3339, e.g. 2026-07-01T09:00:00Z) instead of the clock: it sets the calendar read window and the due times")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -78,11 +79,20 @@ func runExplain(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	now := time.Now()
+	if *nowFlag != "" {
+		t, err := time.Parse(time.RFC3339, *nowFlag)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "explain: --now %q is not an RFC 3339 time such as 2026-07-01T09:00:00Z\n", *nowFlag)
+			return errUsage
+		}
+		now = t
+	}
 	cfg, err := loadConfig(e, *cfgPath)
 	if err != nil {
 		return err
 	}
-	x := explain.Explainer{Config: cfg, Now: time.Now()}
+	x := explain.Explainer{Config: cfg, Now: now}
 	failed := 0
 	for _, path := range fs.Args() {
 		if ctx.Err() != nil {
