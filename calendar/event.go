@@ -37,6 +37,21 @@ type Problem struct {
 	// Salvaged is set when nothing was skipped but a part: the event (or
 	// the rest of the calendar) was read.
 	Salvaged bool
+	// Partial is set when data may be missing from what was read (a limit
+	// was reached, or the file stops inside a component): a reader must not
+	// take the absence of an event as its deletion.
+	Partial bool
+}
+
+// Complete reports whether c holds every event its data has: nothing was
+// skipped, and what was salvaged lost nothing but the damaged part.
+func (c *Calendar) Complete() bool {
+	for _, p := range c.Problems {
+		if !p.Salvaged || p.Partial {
+			return false
+		}
+	}
+	return true
 }
 
 // Event is one VEVENT (or one instance of a recurring one), with its times

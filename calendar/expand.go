@@ -210,7 +210,7 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 			return entries, nil
 		}
 		if steps == maxSteps {
-			p.salvage(m.UID, m.Summary, fmt.Errorf("expand recurrence: stopped after %d occurrences before the window's end (limit)", maxSteps))
+			p.partial(m.UID, m.Summary, fmt.Errorf("expand recurrence: stopped after %d occurrences before the window's end (limit)", maxSteps))
 			return entries, nil
 		}
 		w := wallOf(t)
@@ -226,7 +226,7 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 			continue
 		}
 		if n == p.opts.MaxInstances {
-			p.salvage(m.UID, m.Summary, fmt.Errorf("series has more than %d instances in the read window (limit): the later ones left out", p.opts.MaxInstances))
+			p.partial(m.UID, m.Summary, fmt.Errorf("series has more than %d instances in the read window (limit): the later ones left out", p.opts.MaxInstances))
 			return entries, nil
 		}
 		if p.instances == maxInstancesPerRead {
@@ -254,7 +254,7 @@ func (p *parser) expand(entries []entry, m *vevent, used map[overrideKey]bool) (
 func (p *parser) limitOnce(noted *bool, m *vevent, err error) {
 	if !*noted {
 		*noted = true
-		p.salvage(m.UID, m.Summary, err)
+		p.partial(m.UID, m.Summary, err)
 	}
 }
 

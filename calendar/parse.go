@@ -75,7 +75,7 @@ func Parse(data []byte, opts Options) (*Calendar, error) {
 	}
 	p := &parser{opts: opts, zones: newZones(opts.Location)}
 	if lines > maxLines {
-		p.salvage("", "", fmt.Errorf("the calendar has more than %d lines (limit): the rest was not read", maxLines))
+		p.partial("", "", fmt.Errorf("the calendar has more than %d lines (limit): the rest was not read", maxLines))
 	}
 	for _, obj := range objects {
 		if obj.bare {
@@ -113,7 +113,7 @@ func Parse(data []byte, opts Options) (*Calendar, error) {
 			continue
 		}
 		if events[i].cut {
-			p.salvage(r.v.UID, r.v.Summary, fmt.Errorf("no END:%s: read up to where it stops", events[i].name))
+			p.partial(r.v.UID, r.v.Summary, fmt.Errorf("no END:%s: read up to where it stops", events[i].name))
 		}
 		for _, n := range r.notes {
 			p.salvage(r.v.UID, r.v.Summary, n)
@@ -229,6 +229,12 @@ func (p *parser) readProps(d *decoder, props []byte) {
 // it.
 func (p *parser) salvage(uid, summary string, err error) {
 	p.cal.Problems = append(p.cal.Problems, Problem{UID: uid, Summary: truncate(summary, 200), Err: err, Salvaged: true})
+}
+
+// partial reports a limit reached or data cut short: what was read is
+// kept, but events may be missing from it.
+func (p *parser) partial(uid, summary string, err error) {
+	p.cal.Problems = append(p.cal.Problems, Problem{UID: uid, Summary: truncate(summary, 200), Err: err, Salvaged: true, Partial: true})
 }
 
 // dedent removes the indentation of a calendar whose every line is

@@ -145,3 +145,24 @@ func TestConcatenatedCalendars(t *testing.T) {
 		t.Errorf("problems %v", cal.Problems)
 	}
 }
+
+// A calendar read on assumptions is complete (its missing events are
+// deleted ones); one that reached a limit or stops inside an event is not.
+func TestCompleteOnlyWhenNothingMayBeMissing(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    []Problem
+		want bool
+	}{
+		{"clean", nil, true},
+		{"unknown zone read in the owner's", []Problem{{Salvaged: true}}, true},
+		{"event skipped", []Problem{{}}, false},
+		{"limit reached", []Problem{{Salvaged: true, Partial: true}}, false},
+		{"salvage and skip", []Problem{{Salvaged: true}, {}}, false},
+	} {
+		c := &Calendar{Problems: tc.p}
+		if got := c.Complete(); got != tc.want {
+			t.Errorf("%s: Complete() = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

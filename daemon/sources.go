@@ -87,15 +87,21 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 		return fmt.Errorf("parse calendar: %w", err)
 	}
 	for _, p := range parsed.Problems {
-		log.Warn("skipped a broken calendar event", slog.String("event_uid", p.UID), slog.Any("error", p.Err))
+		if p.Salvaged {
+			log.Warn("read a damaged calendar event on an assumption", slog.String("event_uid", p.UID), slog.Any("error", p.Err))
+		} else {
+			log.Warn("skipped a broken calendar event", slog.String("event_uid", p.UID), slog.Any("error", p.Err))
+		}
 	}
 	res := detect.Detect(parsed, cfg)
 	// The one guard against a bad answer (store.Report.Complete): a calendar
-	// with broken events may be a partial export, and one with no events at
-	// all an empty answer from a broken server; either adds and updates but
-	// never makes interviews vanish. A calendar that holds events, none of
-	// them an interview any more, is complete: its last interview was deleted.
-	complete := len(parsed.Problems) == 0 && len(parsed.Events) > 0
+	// with skipped events or a limit reached may be a partial export, and
+	// one with no events at all an empty answer from a broken server; either
+	// adds and updates but never makes interviews vanish. Events read on an
+	// assumption (an unknown zone, a bad attendee) leave it complete. A
+	// calendar that holds events, none of them an interview any more, is
+	// complete: its last interview was deleted.
+	complete := parsed.Complete() && len(parsed.Events) > 0
 	changes, err := d.store.Apply(ctx, store.Report{
 		Source: "calendar:" + cal.Name, Complete: complete,
 		Interviews: res.Interviews, Cancelled: res.Cancelled,
