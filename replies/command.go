@@ -34,7 +34,8 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	k := 0
-	for k < len(lines) && !isMeaningful(lines[k]) {
+	// A device line ("Sent from my iPhone") is never a command.
+	for k < len(lines) && (!isMeaningful(lines[k]) || isDeviceLine(lines[k])) {
 		k++
 	}
 	if k == len(lines) {

@@ -17,7 +17,20 @@ func HTMLToText(s string) string { return htmlToText(s, false) }
 // containers are skipped, and at Outlook's reply header (divRplyFwdMsg,
 // appendonsend, which the quoted message follows unmarked) the text ends.
 func htmlToText(s string, replyOnly bool) string {
+	text, _ := htmlToTextCut(s, replyOnly)
+	return text
+}
+
+// htmlToTextCut is htmlToText, and says which quote container or reply
+// header was left out first ("html quote gmail_quote"), "" for none. With
+// replyOnly, a <blockquote> that no client marked as a quote (no
+// type="cite", no quote class or id) is the owner's own and comes out
+// without "> ".
+func htmlToTextCut(s string, replyOnly bool) (string, string) {
 	var w textWriter
+	cut := ""
+	// For each open <blockquote>: whether it is written as a quote.
+	var bq []bool
 	z := html.NewTokenizer(strings.NewReader(s))
 	// Elements whose content is not text (script, style, head...): the
 	// number of them open.
@@ -37,7 +50,7 @@ func htmlToText(s string, replyOnly bool) string {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			tag := string(name)
-			id, class := "", ""
+			id, class, typ := "", "", ""
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
@@ -46,6 +59,8 @@ func htmlToText(s string, replyOnly bool) string {
 					id = string(v)
 				case "class":
 					class = string(v)
+				case "type":
+					typ = string(v)
 				}
 			}
 			selfClosing := tt == html.SelfClosingTagToken || isVoid(tag)
@@ -66,11 +81,22 @@ func htmlToText(s string, replyOnly bool) string {
 			}
 			if replyOnly {
 				if isOutlookReplyHeader(id) {
-					return w.String()
+					return w.String(), "html quote " + strings.ToLower(id)
 				}
-				if isQuoteContainer(class) && !selfClosing {
+				if c := quoteContainer(class, id); c != "" && !selfClosing {
+					if cut == "" {
+						cut = "html quote " + c
+					}
 					skipping = 1
 					continue
+				}
+				if tag == "blockquote" && !selfClosing {
+					marked := isCiteBlockquote(typ, class, id)
+					bq = append(bq, marked)
+					if !marked {
+						w.startTag("div")
+						continue
+					}
 				}
 			}
 			w.startTag(tag)
@@ -89,10 +115,30 @@ func htmlToText(s string, replyOnly bool) string {
 				}
 				continue
 			}
+			if replyOnly && tag == "blockquote" && len(bq) > 0 {
+				marked := bq[len(bq)-1]
+				bq = bq[:len(bq)-1]
+				if !marked {
+					w.endTag("div")
+					continue
+				}
+			}
 			w.endTag(tag)
 		}
 	}
-	return w.String()
+	return w.String(), cut
+}
+
+// isCiteBlockquote reports whether a <blockquote>'s attributes mark it as
+// a client's quote of the message answered: type="cite" (Apple Mail,
+// Thunderbird, Roundcube, Fastmail), or a class or id that says quote,
+// cite or attribution (Outlook for Mac, webmails).
+func isCiteBlockquote(typ, class, id string) bool {
+	if strings.EqualFold(strings.TrimSpace(typ), "cite") {
+		return true
+	}
+	a := strings.ToLower(class + " " + id)
+	return strings.Contains(a, "quote") || strings.Contains(a, "cite") || strings.Contains(a, "attribution")
 }
 
 func isHidden(tag string) bool {
@@ -132,15 +178,28 @@ func isOutlookReplyHeader(id string) bool {
 
 // isQuoteContainer reports whether a class attribute marks an element that
 // holds quoted text and its attribution line.
-func isQuoteContainer(class string) bool {
+func isQuoteContainer(class string) bool { return quoteContainer(class, "") != "" }
+
+// quoteContainer is the class (or id) by which an element holds quoted
+// text and its attribution line: Gmail's, Thunderbird's, Yahoo's, Proton's,
+// Zoho's, Apple Mail's and Outlook mobile's containers; "" for none.
+func quoteContainer(class, id string) string {
 	for _, c := range strings.Fields(strings.ToLower(class)) {
-		switch strings.TrimPrefix(c, "x_") {
+		switch c = strings.TrimPrefix(c, "x_"); c {
 		case "gmail_quote", "gmail_quote_container", "gmail_attr", "moz-cite-prefix",
-			"yahoo_quoted", "protonmail_quote", "zmail_extra":
-			return true
+			"yahoo_quoted", "protonmail_quote", "zmail_extra", "applemail-quote", "apple-mail-quote",
+			"ydp_quoted", "yahoo-quoted-begin", "ms-outlook-mobile-quote", "skiff_quote", "tutanota_quote":
+			return c
 		}
 	}
-	return false
+	i := strings.TrimPrefix(strings.ToLower(id), "x_")
+	switch {
+	case strings.HasPrefix(i, "yahoo_quoted"), i == "divrplyfwdmsg", i == "appendonsend",
+		i == "mail-editor-reference-message-container", strings.HasPrefix(i, "zwchr"),
+		i == "tutanota_quote", i == "oldmsg":
+		return i
+	}
+	return ""
 }
 
 // textWriter assembles the text, line by line.

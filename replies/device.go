@@ -1,0 +1,45 @@
+package replies
+
+import "strings"
+
+// isDeviceLine reports whether a line is one a mail client adds to say
+// where the reply was written ("Sent from my iPhone", "Sent with Spark",
+// "Get Outlook for Android", "Envoyé de mon iPhone", "Von meinem iPhone
+// gesendet", "iPhoneから送信", ...). Such a line is never the owner's text
+// and never a command. An English "Sent from my ..." or "Sent with ..."
+// line that names no device or mail app and goes on after a comma or other
+// punctuation ("Sent from my own account, thanks") is the sent command.
+func isDeviceLine(t string) bool {
+	l := strings.ToLower(strings.TrimLeft(trimSpace(t), "-–—*_~ \t"))
+	if l == "" || len(l) > 200 {
+		return false
+	}
+	for _, p := range devicePrefixes {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	for _, p := range ambiguousDevicePrefixes {
+		if strings.HasPrefix(l, p) {
+			return namesDevice(l) || !strings.ContainsAny(strings.TrimRight(l, ".!"), ",;!?") && len(strings.Fields(l)) <= 8
+		}
+	}
+	end := strings.TrimRight(l, ".!。 ")
+	for _, s := range deviceTails {
+		if strings.HasSuffix(end, s) && namesDevice(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesDevice reports whether a lower-cased line names a device or a mail
+// app.
+func namesDevice(l string) bool {
+	for _, d := range deviceNames {
+		if strings.Contains(l, d) {
+			return true
+		}
+	}
+	return false
+}
