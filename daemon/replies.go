@@ -110,6 +110,19 @@ func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, erro
 	log := d.log.With(slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)),
 		slog.String("reply", key), slog.Int64("interview", rem.InterviewID))
 
+	// Read again knowing the text of the email answered: a quote of it is
+	// then known for one whatever header the owner's client wrote above it.
+	switch text, err := d.store.SentText(ctx, matched); {
+	case err == nil && text != "":
+		rules := replies.RulesFrom(d.cfg, now)
+		rules.Answered = text
+		if again, err := readReply(m, rules); err == nil {
+			rep = again
+		}
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		log.Warn("text of the answered email unreadable; reply read without it", slog.Any("error", err))
+	}
+
 	handled, err := d.store.OwnerMessageHandled(ctx, key)
 	if err != nil {
 		return true, err
