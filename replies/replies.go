@@ -278,15 +278,16 @@ func firstOrEmpty(s []string) string {
 // Explanation is the "reply" object of `followupd explain --json` for a
 // message that has In-Reply-To or References. Its fields are a contract.
 type Explanation struct {
-	Command   string `json:"command"`
-	Until     string `json:"until,omitempty"` // RFC 3339 UTC, for snooze
-	Notes     string `json:"notes,omitempty"`
-	Honorific string `json:"honorific,omitempty"`
-	// Quote is the rule that ended the owner's own text ("attribution line
-	// 3"), so that one can see why the rest was taken as quoted.
-	Quote      string `json:"quote,omitempty"`
+	Command    string `json:"command"`
+	Until      string `json:"until,omitempty"` // RFC 3339 UTC, for snooze
+	Notes      string `json:"notes,omitempty"`
+	Honorific  string `json:"honorific,omitempty"`
 	Authorized bool   `json:"authorized"`
 	Reason     string `json:"reason"`
+
+	// Quote is the rule that ended the owner's own text ("attribution line
+	// 3"), so that one can see why the rest was taken as quoted.
+	Quote string `json:"quote,omitempty"`
 }
 
 // Explain turns the reply into its explain form.
