@@ -52,11 +52,7 @@ func StripQuotedFrom(text, answered string) (own, rule string) {
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
 		t := trimSpace(line)
-		if i == ans {
-			if hasOwn || !isQuotedLine(t) {
-				cut("reminder text", i)
-				break
-			}
+		if i == ans && !hasOwn && isQuotedLine(t) {
 			ans = -1 // a quote above the owner's answer: read on
 		}
 		if isSignatureSeparator(line) {
@@ -70,6 +66,12 @@ func StripQuotedFrom(text, answered string) (own, rule string) {
 		if isHeaderBlock(lines, i) {
 			cut("header block", i)
 			break
+		}
+		if i == ans && !(hasOwn && isQuotedLine(t)) {
+			if n, _ := attributionLines(lines, i); n == 0 {
+				cut("reminder text", i)
+				break
+			}
 		}
 		if isQuotedLine(t) {
 			if hasOwn {
@@ -271,7 +273,7 @@ func attributionLines(lines []string, i int) (n int, pre string) {
 		return 0, ""
 	}
 	if p := inlineAttributionStart(joined); p > 0 && p < len(first) {
-		if rest := strings.ToLower(joined[p:]); isAttributionText(rest, quoteFollows) {
+		if rest := strings.ToLower(joined[p:]); isAttributionText(rest, nil) {
 			if own := trimSpace(first[:p]); isMeaningful(own) {
 				return n, own
 			}
@@ -295,7 +297,8 @@ func looksLikeAttributionStart(t string) bool {
 // ending in ":" is a reply header: it says someone wrote and starts the
 // way headers do or holds a date or an address (or a quote follows); or it
 // holds an address and a date; or it starts with a date and names an
-// address; or a quote follows and it holds an address or a date.
+// address; or a quote follows and it holds an address or a date
+// (quoteFollows nil: that last way is not open).
 func isAttributionText(l string, quoteFollows func() bool) bool {
 	wrote := hasWroteWord(l)
 	addr := hasEmailAddress(l)
@@ -308,7 +311,7 @@ func isAttributionText(l string, quoteFollows func() bool) bool {
 	case startsWithDate(l) && (addr || strings.Contains(l, "<")) && len(l) <= 400:
 		return true
 	}
-	return (wrote || addr || date) && len(l) <= 400 && quoteFollows()
+	return quoteFollows != nil && (wrote || addr || date) && len(l) <= 400 && quoteFollows()
 }
 
 // hasAttributionLead reports whether a lower-cased line starts the way
