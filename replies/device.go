@@ -7,8 +7,9 @@ import "strings"
 // "Get Outlook for Android", "Envoyé de mon iPhone", "Von meinem iPhone
 // gesendet", "iPhoneから送信", ...). Such a line is never the owner's text
 // and never a command. An English "Sent from my ..." or "Sent with ..."
-// line that names no device or mail app and goes on after a comma or other
-// punctuation ("Sent from my own account, thanks") is the sent command.
+// line that names no device or mail app before its first punctuation and
+// goes on after it ("Sent from my own account, thanks", "Sent from my desk,
+// easier than my phone") is the sent command.
 func isDeviceLine(t string) bool {
 	l := strings.ToLower(strings.TrimLeft(trimSpace(t), "-–—*_~ \t"))
 	if l == "" || len(l) > 200 {
@@ -21,7 +22,14 @@ func isDeviceLine(t string) bool {
 	}
 	for _, p := range ambiguousDevicePrefixes {
 		if strings.HasPrefix(l, p) {
-			return namesDevice(l) || !strings.ContainsAny(strings.TrimRight(l, ".!"), ",;!?") && len(strings.Fields(l)) <= 8
+			// The device is named before the first punctuation ("Sent
+			// from my Verizon, Samsung Galaxy smartphone"), or the line
+			// is short and says nothing more.
+			first, _, more := strings.Cut(l, ",")
+			if i := strings.IndexAny(first, ".;!?"); i >= 0 {
+				first, more = first[:i], true
+			}
+			return namesDevice(first) || !more && len(strings.Fields(l)) <= 8
 		}
 	}
 	end := strings.TrimRight(l, ".!。 ")

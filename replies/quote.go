@@ -127,7 +127,8 @@ const lookAhead = 50
 // isSpaceLike is white space, including the no-break and zero-width spaces
 // HTML mail is full of.
 func isSpaceLike(r rune) bool {
-	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d'
+	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u200c' || r == '\u200d' ||
+		r == '\u200e' || r == '\u200f'
 }
 
 func trimSpace(s string) string { return strings.TrimFunc(s, isSpaceLike) }
@@ -160,6 +161,13 @@ func isSeparatorLine(t string) bool {
 	if len(t) >= 5 && (strings.Trim(t, "_") == "" || strings.Trim(t, "=") == "") {
 		return true
 	}
+	if l := strings.ToLower(t); endsWithColon(t) && len(l) < 80 {
+		for _, f := range forwardLines {
+			if strings.HasPrefix(l, f) {
+				return true
+			}
+		}
+	}
 	const marks = "-=_ \t*"
 	inner := strings.Trim(t, marks)
 	if inner == "" || len(t)-len(strings.TrimLeft(t, marks)) < 2 || len(t)-len(strings.TrimRight(t, marks)) < 2 {
@@ -172,6 +180,13 @@ func isSeparatorLine(t string) bool {
 		}
 	}
 	return hasWroteWord(l)
+}
+
+// forwardLines start the line Apple Mail writes above a forwarded message.
+var forwardLines = []string{
+	"begin forwarded message", "anfang der weitergeleiteten nachricht", "début du message réexpédié",
+	"inicio del mensaje reenviado", "início da mensagem reencaminhada", "inizio messaggio inoltrato",
+	"begin doorgestuurd bericht", "vidarebefordrat brev", "videresendt besked",
 }
 
 // isHeaderBlock reports whether lines[i] starts the quoted message's header
@@ -244,10 +259,13 @@ func attributionLines(lines []string, i int) (n int, pre string) {
 			}
 		}
 	}
+	l := strings.ToLower(joined)
+	if len(joined) <= 300 && strings.HasSuffix(joined, ">") && startsWithDate(l) && hasEmailAddress(l) {
+		return n, "" // older Gmail: "2026/12/1 followupd <followupd@example.org>"
+	}
 	if len(joined) > 600 || !endsWithColon(joined) {
 		return 0, ""
 	}
-	l := strings.ToLower(joined)
 	if strings.HasPrefix(l, "* ") && strings.HasSuffix(l, "]:") && strings.Contains(l, "[") {
 		return n, "" // mutt: "* followupd <...> [2026-12-01 17:02]:"
 	}

@@ -25,7 +25,7 @@ var wroteWords = []string{
 	"napisała", "napisal", "napsal", "napsala", "kirjoitti", "написал", "написала", "пишет", "пише",
 	"написав", "написала", "va escriure", "escrigué", "đã viết", "viết:", "ezt írta", "írta",
 	"写道", "寫道", "写了", "寫了", "書きました", "のメッセージ", "さんは書きました", "작성", "님이 씀",
-	"has written", "ha escrit",
+	"has written", "ha escrit", "geschreven", "kirjoitti", "skrifaði",
 }
 
 // deviceTails end device lines that name the device first ("iPhoneから送信",
@@ -123,7 +123,7 @@ var fromLabels = map[string]bool{
 	"寄件者": true, "發件人": true, "差出人": true, "送信者": true, "보낸 사람": true, "보낸사람": true,
 	"lähettäjä": true, "remitente": true, "expéditeur": true, "mittente": true, "afzender": true,
 	"absender": true, "nadawca": true, "odesílatel": true, "отправитель": true, "відправник": true,
-	"remetente": true,
+	"remetente": true, "寄件人": true,
 }
 
 var dateLabels = map[string]bool{
@@ -135,7 +135,10 @@ var dateLabels = map[string]bool{
 	"отправлено": true, "дата": true, "надіслано": true, "відправлено": true, "enviat": true,
 	"đã gửi": true, "ngày": true, "gửi": true, "发送时间": true, "發送時間": true, "日期": true,
 	"时间": true, "時間": true, "送信日時": true, "日付": true, "날짜": true, "보낸 날짜": true,
-	"lähetetty": true, "päivämäärä": true, "sent at": true,
+	"lähetetty": true, "päivämäärä": true, "sent at": true, "enviat el": true, "gesendet am": true,
+	"verzonden op": true, "sendt den": true, "skickat den": true, "wysłano dnia": true,
+	"寄件日期": true, "傳送時間": true, "发送日期": true, "送信日": true, "date de l'envoi": true,
+	"data de envio": true, "data wysłania": true,
 }
 
 var otherLabels = map[string]bool{
