@@ -73,6 +73,10 @@ func StripQuotedFrom(text, answered string) (own, rule string) {
 				break
 			}
 		}
+		if hasOwn && i > 0 && trimSpace(lines[i-1]) == "" && isLoneFromLine(t) {
+			cut("header block", i)
+			break
+		}
 		if isQuotedLine(t) {
 			if hasOwn {
 				cut("quote marks", i)
@@ -232,7 +236,16 @@ func isHeaderBlock(lines []string, i int) bool {
 			break
 		}
 	}
-	return fields >= 3 && from || fields >= 3 && evidence || fields == 2 && from && evidence
+	return fields >= 3 && (from || evidence) || fields == 2 && evidence
+}
+
+// isLoneFromLine reports whether a line is a From field that names an
+// address ("From: jane@example.com", "Von: Jane <jane@example.com>"): below
+// the owner's text and a blank line, it heads a quoted message even with no
+// other field after it.
+func isLoneFromLine(t string) bool {
+	label, value, ok := headerLabelOf(t)
+	return ok && headerKind(label) == 'f' && hasEmailAddress(value) && len(strings.Fields(value)) <= 6
 }
 
 // attributionLines returns how many lines (1 to 3: clients wrap long ones)
@@ -292,7 +305,7 @@ func attributionLines(lines []string, i int) (n int, pre string) {
 	}
 	if p := inlineAttributionStart(joined); p > 0 && p < len(first) {
 		if rest := strings.ToLower(joined[p:]); isAttributionText(rest, nil) {
-			if own := trimSpace(first[:p]); isMeaningful(own) {
+			if own := strings.TrimRightFunc(first[:p], func(r rune) bool { return r == '-' || isSpaceLike(r) }); isMeaningful(own) {
 				return n, own
 			}
 		}
