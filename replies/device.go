@@ -11,7 +11,7 @@ import "strings"
 // goes on after it ("Sent from my own account, thanks", "Sent from my desk,
 // easier than my phone") is the sent command.
 func isDeviceLine(t string) bool {
-	l := strings.ToLower(strings.TrimLeft(trimSpace(t), "-–—*_~ \t"))
+	l := strings.ToLower(strings.TrimLeft(trimSpace(withoutLinks(t)), "-–—*_~ \t"))
 	if l == "" || len(l) > 200 {
 		return false
 	}
@@ -50,4 +50,40 @@ func namesDevice(l string) bool {
 		}
 	}
 	return false
+}
+
+// withoutLinks takes out of a line what clients write as links: "<...>"
+// and bare http(s) URLs ("Sent from TypeApp<http://www.typeapp.com/r>").
+func withoutLinks(t string) string {
+	if !strings.ContainsAny(t, "<:") {
+		return t
+	}
+	var b strings.Builder
+	for len(t) > 0 {
+		i := strings.IndexByte(t, '<')
+		j := strings.Index(t, "http")
+		switch {
+		case i >= 0 && (j < 0 || i < j):
+			b.WriteString(t[:i])
+			end := strings.IndexByte(t[i:], '>')
+			if end < 0 {
+				return b.String()
+			}
+			t = t[i+end+1:]
+		case j >= 0 && (strings.HasPrefix(t[j:], "http://") || strings.HasPrefix(t[j:], "https://")):
+			b.WriteString(t[:j])
+			end := strings.IndexAny(t[j:], " \t")
+			if end < 0 {
+				return b.String()
+			}
+			t = t[j+end:]
+		case j >= 0:
+			b.WriteString(t[:j+4])
+			t = t[j+4:]
+		default:
+			b.WriteString(t)
+			t = ""
+		}
+	}
+	return b.String()
 }

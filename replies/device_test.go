@@ -19,6 +19,8 @@ var deviceLines = func() []string {
 		"Sent from Yahoo Mail for iPhone", "Sent from ProtonMail mobile", "Sent with Proton Mail secure email.",
 		"Sent via the Samsung Galaxy S23, an AT&T 5G smartphone", "Sent from the all new AOL app for iOS",
 		"Sent from my phone", "Sent from my mobile device", "Sent from Gmail Mobile", "Sent from my Pixel",
+		"Sent from TypeApp<http://www.example.com/r?b=1>", "Sent from Acompli", "Sent from Mailbox",
+		"Sent from my T-Mobile 4G LTE Device", "Sent from Polymail", "Télécharger Outlook pour Android<https://aka.ms/x>",
 		"sent from my iphone", "SENT FROM MY IPHONE", "Sent from my iPhone.", "-- Sent from my iPhone",
 		"Envoyé de mon iPhone", "Envoyé depuis mon appareil mobile", "Obtenir Outlook pour Android",
 		"Von meinem iPhone gesendet", "Gesendet von Mail für Windows", "Gesendet mit der WEB.DE Mail App",
@@ -47,6 +49,7 @@ func TestIsDeviceLine(t *testing.T) {
 	for _, l := range []string{
 		"sent", "Sent it this afternoon!", "sent, thanks", "Sent from my own account, thanks",
 		"Sent from home, all good!", "notes: sent from the train", "done", "called", "snooze 2d",
+		"The notification was sent from my iPhone app to all users.", "Sent a magnificent torch of pixels",
 		"Frau Müller hat den Vertrag gesendet, ich rufe morgen an und frage nach dem Team",
 	} {
 		if isDeviceLine(l) {

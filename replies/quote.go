@@ -84,8 +84,12 @@ func StripQuotedFrom(text, answered string) (own, rule string) {
 			}
 			continue
 		}
+		if isDeviceLine(t) {
+			cut("device", i)
+			break
+		}
 		if n, pre := attributionLines(lines, i); n > 0 {
-			if pre != "" {
+			if pre != "" && !isDeviceLine(pre) {
 				kept = append(kept, pre)
 				cut("attribution", i)
 				break
@@ -100,10 +104,6 @@ func StripQuotedFrom(text, answered string) (own, rule string) {
 			}
 			i = next - 1
 			continue
-		}
-		if isDeviceLine(t) {
-			cut("device", i)
-			break
 		}
 		if isMeaningful(t) {
 			hasOwn = true
@@ -364,15 +364,15 @@ var inlineLeads = []string{
 }
 
 // inlineAttributionStart is the byte offset of the first word after the
-// start of s that starts a reply header ("On ...", "Le ...", a date in
-// digits), or -1.
+// start of s that starts a reply header ("On ...", "Le ...", a whole date
+// in digits), or -1.
 func inlineAttributionStart(s string) int {
 	for p := 1; p < len(s); p++ {
 		if s[p-1] != ' ' {
 			continue
 		}
 		rest := s[p:]
-		if startsWithDate(rest) {
+		if startsWithFullDate(rest) {
 			return p
 		}
 		for _, lead := range inlineLeads {
@@ -382,4 +382,38 @@ func inlineAttributionStart(s string) int {
 		}
 	}
 	return -1
+}
+
+// startsWithFullDate reports whether t starts with a date of three numbers
+// ("2026-12-01", "2026/12/1", "01.12.2026") or a year in CJK ("2026年").
+func startsWithFullDate(t string) bool {
+	if strings.HasPrefix(t, "年") || strings.HasPrefix(t, "년") {
+		return false
+	}
+	digits := func(i int) int {
+		j := i
+		for j < len(t) && t[j] >= '0' && t[j] <= '9' {
+			j++
+		}
+		return j - i
+	}
+	n := digits(0)
+	if n == 4 && (strings.HasPrefix(t[4:], "年") || strings.HasPrefix(t[4:], "년")) {
+		return true
+	}
+	i := 0
+	for part := 0; part < 3; part++ {
+		n := digits(i)
+		if n == 0 || n > 4 {
+			return false
+		}
+		i += n
+		if part < 2 {
+			if i >= len(t) || t[i] != '-' && t[i] != '/' && t[i] != '.' {
+				return false
+			}
+			i++
+		}
+	}
+	return true
 }

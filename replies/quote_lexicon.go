@@ -111,7 +111,10 @@ var separatorWords = []string{
 	"вихідне повідомлення", "оригінальне повідомлення", "пересланий лист", "переслане повідомлення",
 	"missatge original", "missatge reenviat", "thư gốc", "tin nhắn gốc", "thư chuyển tiếp",
 	"原始邮件", "原始郵件", "原始信件", "转发的邮件", "轉寄的郵件", "元のメッセージ", "転送メッセージ",
-	"원본 메시지", "전달된 메시지", "alkuperäinen viesti",
+	"원본 메시지", "전달된 메시지", "alkuperäinen viesti", "oprindelig besked", "original",
+	"oprindelig", "opprinnelig", "ursprunglig", "oorspronkelijk", "originál", "eredeti", "forwarded",
+	"weitergeleitet", "reenviado", "encaminhad", "inoltrat", "doorgestuurd", "videresend",
+	"vidarebefordra", "przekazan", "přeposlan", "továbbított", "пересла", "пересыла",
 }
 
 // header labels: the names of the quoted message's header fields as clients
