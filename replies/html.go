@@ -28,7 +28,9 @@ func htmlToText(s string, replyOnly bool) string {
 // without "> ".
 func htmlToTextCut(s string, replyOnly bool) (string, string) {
 	var w textWriter
-	cut := ""
+	// The first quote container left out, and the first signature: the
+	// quote is what explain names.
+	cut, sigCut := "", ""
 	// For each open <blockquote>: whether it is written as a quote.
 	var bq []bool
 	z := html.NewTokenizer(strings.NewReader(s))
@@ -81,12 +83,20 @@ func htmlToTextCut(s string, replyOnly bool) (string, string) {
 			}
 			if replyOnly {
 				if isOutlookReplyHeader(id) {
-					return w.String(), "html quote " + strings.ToLower(id)
+					return w.String(), "html quote " + strings.TrimPrefix(strings.ToLower(id), "x_")
 				}
 				if c := quoteContainer(class, id); c != "" && !selfClosing {
 					if cut == "" {
 						cut = "html quote " + c
 					}
+					skipping = 1
+					continue
+				}
+				if c := signatureContainer(class, id); c != "" && !selfClosing {
+					if sigCut == "" {
+						sigCut = "html signature " + c
+					}
+					w.breakLine(false)
 					skipping = 1
 					continue
 				}
@@ -125,6 +135,9 @@ func htmlToTextCut(s string, replyOnly bool) (string, string) {
 			}
 			w.endTag(tag)
 		}
+	}
+	if cut == "" {
+		cut = sigCut
 	}
 	return w.String(), cut
 }
@@ -197,6 +210,21 @@ func quoteContainer(class, id string) string {
 	case strings.HasPrefix(i, "yahoo_quoted"), i == "divrplyfwdmsg", i == "appendonsend",
 		i == "mail-editor-reference-message-container", strings.HasPrefix(i, "zwchr"),
 		i == "tutanota_quote", i == "oldmsg":
+		return i
+	}
+	return ""
+}
+
+// signatureContainer is the class or id by which an element holds the
+// owner's signature (Gmail's, Outlook's), left out of the own text like a
+// signature after "-- "; "" for none.
+func signatureContainer(class, id string) string {
+	for _, c := range strings.Fields(strings.ToLower(class)) {
+		if c = strings.TrimPrefix(c, "x_"); c == "gmail_signature" || c == "gmail_signature_prefix" {
+			return c
+		}
+	}
+	if i := strings.TrimPrefix(strings.ToLower(id), "x_"); i == "signature" {
 		return i
 	}
 	return ""

@@ -100,6 +100,16 @@ func TestHTMLReplyShapes(t *testing.T) {
 			cmd: Skip, rule: "reminder text line 2",
 		},
 		{
+			name: "gmail signature left out of the notes",
+			html: `<div dir="ltr">notes: Second round on Monday.<br clear="all"><div><br></div><span class="gmail_signature_prefix">-- </span><br><div dir="ltr" class="gmail_signature" data-smartmail="gmail_signature">Alex Morgan<br>+1 555 0100</div></div><br><div class="gmail_quote"><div class="gmail_attr">On Tue, Dec 1, 2026 at 5:02 PM followupd wrote:</div><blockquote class="gmail_quote">` + htmlReminder + `</blockquote></div>`,
+			cmd:  Notes, notes: "Second round on Monday.", rule: "html quote gmail_quote",
+		},
+		{
+			name: "outlook web signature left out of the notes",
+			html: `<div>notes: Asked for the salary band.</div><div id="Signature"><div>Alex Morgan</div></div><hr><div id="divRplyFwdMsg"><b>From:</b> followupd</div>` + htmlReminder,
+			cmd:  Notes, notes: "Asked for the salary band.", rule: "html quote divrplyfwdmsg",
+		},
+		{
 			name: "the owner's blockquote and no quote at all",
 			html: `<p>notes: She said:</p><blockquote>We decide by Friday.</blockquote><p>Fingers crossed.</p>`,
 			cmd:  Notes, notes: "She said:\nWe decide by Friday.\nFingers crossed.",
