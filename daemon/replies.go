@@ -175,7 +175,8 @@ func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, erro
 	case err != nil:
 		return true, fmt.Errorf("apply reply %q: %w", rep.Command, err)
 	}
-	log.Info("reply applied", slog.String("command", string(rep.Command)), slog.Bool("changed", res.Changed))
+	log.Info("reply applied", slog.String("command", string(rep.Command)), slog.Bool("changed", res.Changed),
+		slog.String("quote", rep.Quote))
 	if res.Changed {
 		d.dispatcher.Kick() // nil-safe; reminders may have moved
 	}
