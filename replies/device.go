@@ -17,7 +17,10 @@ func isDeviceLine(t string) bool {
 	}
 	for _, p := range devicePrefixes {
 		if strings.HasPrefix(l, p) {
-			return true
+			// "Inviato da iPhone", but not a sentence of notes that
+			// starts the same way ("Inviato da Marco il suo CV ieri
+			// sera dopo la telefonata").
+			return namesDevice(l) || len(strings.Fields(l)) <= 6
 		}
 	}
 	for _, p := range ambiguousDevicePrefixes {

@@ -91,7 +91,10 @@ var deviceNames = []string{
 	"outlook", "mail", "pixel", "huawei", "xiaomi", "tablet", "watch", "aol", "yahoo", "spark",
 	"proton", "tutanota", "airmail", "newton", "edison", "bluemail", "nine", "fairemail", "gmail",
 	"smartphone", "device", "verizon", "sprint", "t-mobile", "at&t", "macbook", "superhuman",
-	"fastmail", "zoho", "windows", "nokia", "motorola", "oneplus",
+	"fastmail", "zoho", "windows", "nokia", "motorola", "oneplus", "telefon", "téléphone",
+	"teléfono", "telefone", "telefono", "appareil", "dispositivo", "gerät", "apparaat", "enhed",
+	"enhet", "urządzenia", "zařízení", "készülék", "устройств", "телефон", "пристр", "thiết bị",
+	"điện thoại", "手机", "手機", "携帯", "휴대폰", "스마트폰", "okostelefon", "mobil",
 }
 
 // separatorWords appear between the dashes (or equal signs) of a line that
