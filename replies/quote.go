@@ -208,7 +208,7 @@ func isHeaderBlock(lines []string, i int) bool {
 	if kind != 'f' && kind != 'd' {
 		return false
 	}
-	if kind == 'f' && inlineHeaderLabels(" "+strings.ToLower(value)) >= 2 {
+	if inlineHeaderLabels(" "+strings.ToLower(value)) >= 2 {
 		return true
 	}
 	fields, from, evidence := 1, kind == 'f', hasEmailAddress(value) || hasDateOrTime(value)

@@ -208,7 +208,8 @@ func inlineHeaderLabels(l string) int {
 		" předmět:", " elküldve:", " címzett:", " tárgy:", " отправлено:", " кому:", " тема:",
 		" надіслано:", " enviat:", " assumpte:", " đã gửi:", " đến:", " chủ đề:", " 发送时间:",
 		" 收件人:", " 主题:", " 送信日時:", " 宛先:", " 件名:", " 보낸 날짜:", " 받는 사람:", " 제목:",
-		" datum:", " fecha:", " data:", " dato:", " дата:",
+		" datum:", " fecha:", " data:", " dato:", " дата:", " from:", " von:", " van:", " od:",
+		" от:", " від:", " fra:", " från:", " feladó:", " 发件人:", " 差出人:", " 보낸 사람:",
 	} {
 		if strings.Contains(l, lab) {
 			n++

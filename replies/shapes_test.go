@@ -192,6 +192,8 @@ var otherShapes = []shape{
 		text: "notes: Good talk.\n_______________________________________________\nfollowupd-users mailing list\nfollowupd-users@lists.example.org\n"},
 	{name: "header block all on one line", cmd: Sent, rule: "header block line 3",
 		text: "sent\n\nFrom: " + shapeFrom + " Sent: Tuesday, December 1, 2026 5:02 PM To: " + shapeTo + " Subject: " + shapeSubject + "\n" + shapeReminder},
+	{name: "date-first header block on one line", cmd: Skip, rule: "header block line 4",
+		text: "skip\n\n\nDate: Tue, 1 Dec 2026 22:02:11 +0000 From: followupd@example.org To: Morgan, Alex Subject: x\n\n" + shapeReminder},
 	{name: "German header block on one line", cmd: Sent, rule: "header block line 2",
 		text: "sent\nVon: " + shapeFrom + " Gesendet: Dienstag, 1. Dezember 2026 17:02 An: " + shapeTo + " Betreff: x\n" + shapeReminder},
 	{name: "header block, date first, Apple forward", cmd: Offer, rule: "header block line 3",
