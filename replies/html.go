@@ -24,15 +24,18 @@ func htmlToText(s string, replyOnly bool) string {
 // htmlToTextCut is htmlToText, and says which quote container or reply
 // header was left out first ("html quote gmail_quote"), "" for none. With
 // replyOnly, a <blockquote> that no client marked as a quote (no
-// type="cite", no quote class or id) is the owner's own and comes out
-// without "> ".
+// type="cite", no quote class or id) comes out without "> " when it is the
+// owner's indent (Gmail's and Apple Mail's "border: none" one) or when the
+// owner's text goes on after it; a plain one that ends the text is a quote
+// and comes out with "> ".
 func htmlToTextCut(s string, replyOnly bool) (string, string) {
 	var w textWriter
 	// The first quote container left out, and the first signature: the
 	// quote is what explain names.
 	cut, sigCut := "", ""
-	// For each open <blockquote>: whether it is written as a quote.
-	var bq []bool
+	// For each open <blockquote>: how it is written (bqIndent, bqPlain,
+	// bqCite).
+	var bq []int
 	z := html.NewTokenizer(strings.NewReader(s))
 	// Elements whose content is not text (script, style, head...): the
 	// number of them open.
@@ -52,7 +55,7 @@ func htmlToTextCut(s string, replyOnly bool) (string, string) {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			tag := string(name)
-			id, class, typ := "", "", ""
+			id, class, typ, style := "", "", "", ""
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
@@ -63,6 +66,8 @@ func htmlToTextCut(s string, replyOnly bool) (string, string) {
 					class = string(v)
 				case "type":
 					typ = string(v)
+				case "style":
+					style = string(v)
 				}
 			}
 			selfClosing := tt == html.SelfClosingTagToken || isVoid(tag)
@@ -101,10 +106,13 @@ func htmlToTextCut(s string, replyOnly bool) (string, string) {
 					continue
 				}
 				if tag == "blockquote" && !selfClosing {
-					marked := isCiteBlockquote(typ, class, id)
-					bq = append(bq, marked)
-					if !marked {
+					kind := blockquoteKind(typ, class, id, style)
+					bq = append(bq, kind)
+					if kind != bqCite {
 						w.startTag("div")
+						if kind == bqPlain {
+							w.plain++
+						}
 						continue
 					}
 				}
@@ -126,10 +134,13 @@ func htmlToTextCut(s string, replyOnly bool) (string, string) {
 				continue
 			}
 			if replyOnly && tag == "blockquote" && len(bq) > 0 {
-				marked := bq[len(bq)-1]
+				kind := bq[len(bq)-1]
 				bq = bq[:len(bq)-1]
-				if !marked {
+				if kind != bqCite {
 					w.endTag("div")
+					if kind == bqPlain && w.plain > 0 {
+						w.plain--
+					}
 					continue
 				}
 			}
@@ -142,16 +153,30 @@ func htmlToTextCut(s string, replyOnly bool) (string, string) {
 	return w.String(), cut
 }
 
-// isCiteBlockquote reports whether a <blockquote>'s attributes mark it as
-// a client's quote of the message answered: type="cite" (Apple Mail,
-// Thunderbird, Roundcube, Fastmail), or a class or id that says quote,
-// cite or attribution (Outlook for Mac, webmails).
-func isCiteBlockquote(typ, class, id string) bool {
+// How a <blockquote> is written in a reply's text.
+const (
+	bqIndent = iota // the owner's indent: plain text
+	bqPlain         // plain text, or "> " when it ends the text
+	bqCite          // a client's quote: "> "
+)
+
+// blockquoteKind tells a client's quote of the message answered (type="cite"
+// as Apple Mail, Thunderbird, Roundcube and Fastmail write it, or a class
+// or id that says quote, cite or attribution, as Outlook for Mac and
+// webmails write it) from the indent Gmail's and Apple Mail's editors make
+// ("border: none") and from a blockquote with no such marks.
+func blockquoteKind(typ, class, id, style string) int {
 	if strings.EqualFold(strings.TrimSpace(typ), "cite") {
-		return true
+		return bqCite
 	}
 	a := strings.ToLower(class + " " + id)
-	return strings.Contains(a, "quote") || strings.Contains(a, "cite") || strings.Contains(a, "attribution")
+	if strings.Contains(a, "quote") || strings.Contains(a, "cite") || strings.Contains(a, "attribution") {
+		return bqCite
+	}
+	if strings.Contains(strings.ReplaceAll(strings.ToLower(style), " ", ""), "border:none") {
+		return bqIndent
+	}
+	return bqPlain
 }
 
 func isHidden(tag string) bool {
@@ -239,6 +264,12 @@ type textWriter struct {
 	quote, lineQuote int
 	pre              int  // inside <pre>: white space kept
 	space            bool // a collapsed space is pending before the next word
+	// plain is the number of plain blockquotes open (replyOnly);
+	// linePlain whether the current line started in one, plainLines
+	// whether each line did.
+	plain      int
+	linePlain  bool
+	plainLines []bool
 }
 
 func (w *textWriter) text(s string) {
@@ -269,6 +300,7 @@ func (w *textWriter) text(s string) {
 func (w *textWriter) write(s string) {
 	if w.line.Len() == 0 {
 		w.lineQuote = w.quote
+		w.linePlain = w.plain > 0
 	}
 	w.line.WriteString(s)
 }
@@ -285,9 +317,11 @@ func (w *textWriter) breakLine(force bool) {
 			return
 		}
 		w.lines = append(w.lines, strings.TrimSpace(quotePrefix(w.quote)))
+		w.plainLines = append(w.plainLines, w.plain > 0)
 		return
 	}
 	w.lines = append(w.lines, quotePrefix(w.lineQuote)+strings.TrimRight(w.line.String(), " "))
+	w.plainLines = append(w.plainLines, w.linePlain)
 	w.line.Reset()
 }
 
@@ -332,5 +366,17 @@ func (w *textWriter) endTag(tag string) {
 
 func (w *textWriter) String() string {
 	w.breakLine(false)
+	// A plain blockquote that ends the text is a quote: its lines get "> ".
+	end := len(w.lines)
+	for end > 0 && !isMeaningful(w.lines[end-1]) {
+		end--
+	}
+	start := end
+	for start > 0 && w.plainLines[start-1] {
+		start--
+	}
+	for i := start; i < end; i++ {
+		w.lines[i] = "> " + w.lines[i]
+	}
 	return strings.Trim(strings.Join(w.lines, "\n"), "\n")
 }

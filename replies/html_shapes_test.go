@@ -110,6 +110,16 @@ func TestHTMLReplyShapes(t *testing.T) {
 			cmd:  Notes, notes: "Asked for the salary band.", rule: "html quote divrplyfwdmsg",
 		},
 		{
+			name: "a plain blockquote that ends the reply is a quote",
+			html: `<div>sent<br></div><div><br></div><blockquote style="border-left:1px solid #ccc;padding-left:8px">` + htmlReminder + `</blockquote>`,
+			cmd:  Sent, rule: "quote marks line 3",
+		},
+		{
+			name: "the owner's plain blockquote above an attribution",
+			html: `<div>notes: Her words:</div><blockquote>Decision by Friday.</blockquote><div>On Tue, Dec 1, 2026 at 17:02, followupd &lt;followupd@example.org&gt; wrote:</div><blockquote><div>` + htmlReminder + `</div></blockquote>`,
+			cmd:  Notes, notes: "Her words:\nDecision by Friday.", rule: "attribution line 3",
+		},
+		{
 			name: "the owner's blockquote and no quote at all",
 			html: `<p>notes: She said:</p><blockquote>We decide by Friday.</blockquote><p>Fingers crossed.</p>`,
 			cmd:  Notes, notes: "She said:\nWe decide by Friday.\nFingers crossed.",
