@@ -245,7 +245,12 @@ func isHeaderBlock(lines []string, i int) bool {
 // other field after it.
 func isLoneFromLine(t string) bool {
 	label, value, ok := headerLabelOf(t)
-	return ok && headerKind(label) == 'f' && hasEmailAddress(value) && len(strings.Fields(value)) <= 6
+	if !ok || headerKind(label) != 'f' || !hasEmailAddress(value) || len(strings.Fields(value)) > 6 {
+		return false
+	}
+	// The address ends the value: "jane@example.com", "Jane <...>",
+	// "Jane [mailto:...]".
+	return strings.HasSuffix(value, ">") || strings.HasSuffix(value, "]") || !strings.ContainsAny(value, " \t")
 }
 
 // attributionLines returns how many lines (1 to 3: clients wrap long ones)
