@@ -23,6 +23,11 @@ func isDeviceLine(t string) bool {
 			return namesDevice(l) || len(strings.Fields(l)) <= 6
 		}
 	}
+	for _, p := range []string{"sent via ", "sent using "} {
+		if strings.HasPrefix(l, p) {
+			return namesDevice(l) // "Sent via LinkedIn" is the command
+		}
+	}
 	for _, p := range ambiguousDevicePrefixes {
 		if strings.HasPrefix(l, p) {
 			// The device is named before the first punctuation ("Sent

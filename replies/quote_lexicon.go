@@ -83,7 +83,7 @@ var devicePrefixes = []string{
 
 // ambiguousDevicePrefixes start device lines that a command could start too
 // ("Sent from my own account, thanks" confirms the note).
-var ambiguousDevicePrefixes = []string{"sent from my ", "sent with ", "sent via ", "sent using ", "sent from "}
+var ambiguousDevicePrefixes = []string{"sent from my ", "sent with ", "sent from "}
 
 // deviceNames are devices and mail apps as device lines name them.
 var deviceNames = []string{
