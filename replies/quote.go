@@ -38,7 +38,9 @@ func StripQuoted(text string) string {
 //   - a quoted line ("> ...") after some text of the owner's ("quote
 //     marks"); one before any is skipped (the owner answered below it);
 //   - a line a client adds to say where the reply was written ("Sent from
-//     my iPhone", "iPhoneから送信", see isDeviceLine) ("device line").
+//     my iPhone", "iPhoneから送信", see isDeviceLine) ("device");
+//   - a mailing list's or a service's footer ("You received this message
+//     because ...", "Reply to this email directly ...") ("footer").
 func StripQuotedFrom(text, answered string) (own, rule string) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	lines := strings.Split(strings.ReplaceAll(text, "\r", "\n"), "\n")
@@ -86,6 +88,10 @@ func StripQuotedFrom(text, answered string) (own, rule string) {
 		}
 		if isDeviceLine(t) {
 			cut("device", i)
+			break
+		}
+		if isFooterLine(t) {
+			cut("footer", i)
 			break
 		}
 		if n, pre := attributionLines(lines, i); n > 0 {
@@ -150,9 +156,34 @@ func isSignatureSeparator(line string) bool {
 	return strings.TrimRightFunc(line, isSpaceLike) == "--"
 }
 
-// isRule is a line made of underscores, dashes or equals signs alone.
+// isRule is a line made of underscores, dashes or equals signs alone, or
+// a lone em or en dash (the rule above a service's footer).
 func isRule(t string) bool {
-	return len(t) >= 3 && strings.Trim(t, "_-=") == ""
+	return len(t) >= 3 && strings.Trim(t, "_-=—–") == "" || t == "—" || t == "–"
+}
+
+// footerStarts start the footers mailing lists and services add below a
+// message (lower-cased).
+var footerStarts = []string{
+	"you received this message because you are subscribed",
+	"you are receiving this because", "reply to this email directly",
+	"to unsubscribe from this group", "to unsubscribe from this list", "unsubscribe:",
+	"to view this discussion on the web",
+}
+
+// isFooterLine reports whether a line starts a list's or a service's
+// footer.
+func isFooterLine(t string) bool {
+	if len(t) < 12 {
+		return false
+	}
+	l := strings.ToLower(t)
+	for _, f := range footerStarts {
+		if strings.HasPrefix(l, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // isSeparatorLine recognises a line that separates the owner's text from a

@@ -274,6 +274,10 @@ var otherShapes = []shape{
 		text: "Sent from TypeApp<http://www.example.com/r?b=7>\nOn Dec 1, 2026, at 17:02, followupd <followupd@example.org<\nmailto:followupd@example.org>> wrote:\n" + shapeReminder},
 	{name: "outlook split From line", cmd: Sent, rule: "header block line 3",
 		text: "sent\n\nFrom: followupd, the follow-up reminder\n<followupd@example.org>\nSent: Tuesday, December 1, 2026 5:02 PM\nTo: Alex Morgan\nSubject: x\n\n" + shapeReminder},
+	{name: "google groups footer", cmd: Notes, notes: "Called them back.", rule: "footer line 4",
+		text: "notes: Called them back.\n\n--- \nYou received this message because you are subscribed to the Google Groups \"job-hunt\" group.\nTo unsubscribe from this group, send an email to x@example.org.\n"},
+	{name: "service footer after an em dash", cmd: Skip, rule: "footer line 3",
+		text: "skip\n—\nReply to this email directly, view it on the web, or unsubscribe.\n"},
 	{name: "signature after notes", cmd: Notes, notes: "Good fit.", rule: "signature line 2",
 		text: "notes: Good fit.\n-- \nAlex Morgan\n+1 555 0100\n"},
 }
