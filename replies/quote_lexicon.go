@@ -25,7 +25,8 @@ var wroteWords = []string{
 	"napisała", "napisal", "napsal", "napsala", "kirjoitti", "написал", "написала", "пишет", "пише",
 	"написав", "написала", "va escriure", "escrigué", "đã viết", "viết:", "ezt írta", "írta",
 	"写道", "寫道", "写了", "寫了", "書きました", "のメッセージ", "さんは書きました", "작성", "님이 씀",
-	"has written", "ha escrit", "geschreven", "kirjoitti", "skrifaði",
+	"has written", "ha escrit", "geschreven", "kirjoitti", "skrifaði", "quoting ", "zitat von",
+	"citando ", "citation de",
 }
 
 // deviceTails end device lines that name the device first ("iPhoneから送信",
@@ -118,6 +119,7 @@ var separatorWords = []string{
 	"oprindelig", "opprinnelig", "ursprunglig", "oorspronkelijk", "originál", "eredeti", "forwarded",
 	"weitergeleitet", "reenviado", "encaminhad", "inoltrat", "doorgestuurd", "videresend",
 	"vidarebefordra", "przekazan", "přeposlan", "továbbított", "пересла", "пересыла",
+	"ursprüngliche", "oryginaln", "原始", "원본", "вихідн", "исходн",
 }
 
 // header labels: the names of the quoted message's header fields as clients
