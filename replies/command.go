@@ -34,11 +34,13 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	k := 0
-	// A device line ("Sent from my iPhone") is never a command.
-	for k < len(lines) && (!isMeaningful(lines[k]) || isDeviceLine(lines[k])) {
+	for k < len(lines) && !isMeaningful(lines[k]) {
 		k++
 	}
-	if k == len(lines) {
+	// A device line ("Sent from my iPhone") or a field of a quoted header
+	// ("Sent: Tuesday, December 1, 2026 5:02 PM") is never a command, and
+	// what follows it is not the owner's.
+	if k == len(lines) || isDeviceLine(lines[k]) || isQuotedHeaderField(trimSpace(lines[k])) {
 		return Reply{Command: Unknown, Hint: "the reply has no text of its own"}
 	}
 	line := trimSpace(lines[k])
@@ -103,6 +105,18 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 		rep.Command, rep.Hint = Unknown, fmt.Sprintf("unknown command %q", truncateRunes(words[0], 40))
 	}
 	return rep
+}
+
+// isQuotedHeaderField reports whether a line is a From, Sent or Date field
+// of a quoted message's header: its value holds a date, a time or an
+// address.
+func isQuotedHeaderField(t string) bool {
+	label, value, ok := headerLabelOf(t)
+	if !ok {
+		return false
+	}
+	k := headerKind(label)
+	return (k == 'd' || k == 'f') && (hasDateOrTime(value) || hasEmailAddress(value))
 }
 
 // notesAfter recognises a notes command ("notes: ...", "Notes : ...",

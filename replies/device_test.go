@@ -101,10 +101,17 @@ func TestDeviceLineIsNeverACommand(t *testing.T) {
 			}
 		}
 	}
-	// ParseCommand alone skips device lines too (the CLI may call it).
-	for _, dev := range deviceLines {
-		if r := ParseCommand(dev, date, rules); r.Command != Unknown {
-			t.Errorf("ParseCommand(%q) = %q", dev, r.Command)
+	// ParseCommand alone takes no command from a device line or a quoted
+	// header's field, nor from what follows them (the CLI may call it).
+	for _, first := range append(deviceLines, "Sent: Tuesday, December 1, 2026 5:02 PM",
+		"*Sent:* 01/12/2026 17:02", "Date: Tue, 1 Dec 2026 17:02:11 -0500", "From: followupd@example.org") {
+		if r := ParseCommand(first+"\nsent\ncancel", date, rules); r.Command != Unknown {
+			t.Errorf("ParseCommand(%q) = %q", first, r.Command)
+		}
+	}
+	for _, own := range []string{"sent: thanks!", "Sent, thanks", "sent"} {
+		if r := ParseCommand(own, date, rules); r.Command != Sent {
+			t.Errorf("ParseCommand(%q) = %q, want sent", own, r.Command)
 		}
 	}
 	t.Logf("%d device-line replies, none read as a command", n)
