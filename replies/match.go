@@ -26,7 +26,7 @@ const minMatchWords = 3
 // lower-cased) must each be a run of answered's words; lines of fewer than
 // minMatchWords words are passed over, and up to two lines in a row that
 // are not in answered (a line the client rendered its own way) are
-// tolerated inside it. Below the block there may be only blank and quoted
+// tolerated inside it, but not a line that reads as a reply header. Below the block there may be only blank and quoted
 // lines. The block must hold at least two matching lines, or eight words,
 // and most of its words must match.
 func answeredQuoteStart(lines []string, answered string) int {
@@ -58,6 +58,8 @@ func answeredQuoteStart(lines []string, answered string) int {
 			return -1 // the owner's text comes last: nothing trails
 		case in:
 			// a short line of the answered text
+		case !quoted && endsWithColon(t) && (hasEmailAddress(t) || hasDateOrTime(t) || hasWroteWord(strings.ToLower(t))):
+			j = stop // a reply header: the block ends below it
 		default:
 			run++
 			otherWords += len(ws)
