@@ -98,13 +98,11 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 		log.Error("reminder could not be composed; given up", slog.Any("error", d.redact(err, w.r.Token)))
 		return d.record(d.store.SendFailed(sctx, a, now, "compose: "+d.redact(err, w.r.Token).Error()))
 	}
-	// Kept for reading the owner's replies, which quote it (issue 10).
-	if err := d.store.RecordSentText(sctx, id, w.r.ID, email.Text, now); err != nil {
-		log.Warn("reminder text not kept; replies to it are read without it",
-			slog.Any("error", d.redact(err, w.r.Token)))
-	}
 	err = d.sender.Send(sctx, email)
 	if err == nil {
+		// The text is kept, with the send, for reading the owner's
+		// replies, which quote it (issue 10).
+		a.Text = email.Text
 		if err := d.store.SendDone(sctx, a, now, now.Add(d.cfg.Schedule.NagEvery)); err != nil && !changed(err) {
 			// The row stays sending; the next pass finds the message in the
 			// mailbox (or, without one, sends it again).

@@ -16,9 +16,17 @@ const maxSentTextBytes = 64 << 10
 // RecordSentText keeps the text part of an email sent (or about to be sent)
 // to the owner under its Message-ID, for reading the replies that quote it.
 // Recording the same Message-ID again replaces the text.
+//
+// SendDone does the same in its own transaction when Attempt.Text is set.
 func (s *Store) RecordSentText(ctx context.Context, messageID string, reminderID int64, text string, now time.Time) error {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return keepSentText(ctx, tx, messageID, reminderID, text, now)
+	})
+}
+
+func keepSentText(ctx context.Context, tx *sql.Tx, messageID string, reminderID int64, text string, now time.Time) error {
 	if len(text) > maxSentTextBytes {
 		n := maxSentTextBytes
 		for n > 0 && !utf8.RuneStart(text[n]) {
@@ -26,13 +34,13 @@ func (s *Store) RecordSentText(ctx context.Context, messageID string, reminderID
 		}
 		text = text[:n]
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sent_texts (message_id, reminder_id, body, created_at)
+	_, err := tx.ExecContext(ctx, `INSERT INTO sent_texts (message_id, reminder_id, body, created_at)
 		VALUES (?, ?, ?, ?)
 		ON CONFLICT (message_id) DO UPDATE SET body = excluded.body, created_at = excluded.created_at`,
 		messageID, reminderID, text, timeText(now))
 	if err != nil {
 		// Never name the Message-ID: it holds the reply token.
-		return fmt.Errorf("record sent text of reminder %d: %w", reminderID, err)
+		return fmt.Errorf("keep sent text of reminder %d: %w", reminderID, err)
 	}
 	return nil
 }
