@@ -1,9 +1,8 @@
 -- The text part of every email followupd sent the owner that a reply may
 -- answer (a reminder, each of its nudges), by its Message-ID, so that a
 -- reply's quote of it is known for quoted text whatever header the owner's
--- client wrote above it (issue 10). Written with the record of each send (store
--- SendDone); the text a
--- template change would give later does not matter.
+-- client wrote above it (issue 10). Written with the record of each send
+-- (store SendDone): what was sent, whatever a later template would write.
 --
 -- Migrations are append-only: never edit this file once released.
 CREATE TABLE IF NOT EXISTS sent_texts (
