@@ -295,7 +295,7 @@ func attributionLines(lines []string, i int) (n int, pre string) {
 	}
 	joined := first
 	n = 1
-	if !endsWithColon(joined) && looksLikeAttributionStart(first) {
+	if !endsWithColon(joined) && !endsWithWrote(joined) && looksLikeAttributionStart(first) {
 		for n < 3 && i+n < len(lines) {
 			next := trimSpace(lines[i+n])
 			if next == "" || isQuotedLine(next) || len(next) > 300 {
@@ -303,7 +303,7 @@ func attributionLines(lines []string, i int) (n int, pre string) {
 			}
 			joined += " " + next
 			n++
-			if endsWithColon(next) {
+			if endsWithColon(next) || endsWithWrote(next) {
 				break
 			}
 		}
@@ -312,8 +312,8 @@ func attributionLines(lines []string, i int) (n int, pre string) {
 	if len(joined) <= 300 && strings.HasSuffix(joined, ">") && startsWithDate(l) && hasEmailAddress(l) {
 		return n, "" // older Gmail: "2026/12/1 followupd <followupd@example.org>"
 	}
-	if len(joined) > 600 || !endsWithColon(joined) {
-		return 0, ""
+	if len(joined) > 600 || !endsWithColon(joined) && !endsWithWrote(joined) {
+		return 0, "" // "On ..., X wrote" without its colon counts too
 	}
 	if strings.HasPrefix(l, "* ") && strings.HasSuffix(l, "]:") && strings.Contains(l, "[") {
 		return n, "" // mutt: "* followupd <...> [2026-12-01 17:02]:"
@@ -452,4 +452,16 @@ func startsWithFullDate(t string) bool {
 		}
 	}
 	return true
+}
+
+// endsWithWrote reports whether a line ends in a word that says someone
+// wrote, with no colon after it ("On Wed, ... X <addr> wrote").
+func endsWithWrote(t string) bool {
+	l := strings.ToLower(strings.TrimRight(t, " \t."))
+	for _, v := range wroteWords {
+		if strings.HasSuffix(l, strings.TrimSpace(v)) {
+			return true
+		}
+	}
+	return false
 }

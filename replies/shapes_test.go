@@ -294,6 +294,10 @@ var otherShapes = []shape{
 		text: "sent\n\n------- Original Message -------\nOn Tuesday, December 1st, 2026 at 17:02, followupd <followupd@example.org> wrote:\n\n" + marked(shapeReminder)},
 	{name: "japanese, message of", cmd: Sent, rule: "attribution line 3",
 		text: "sent\n\n2026/12/01 17:02、followupd <followupd@example.org> のメッセージ:\n" + marked(shapeReminder)},
+	{name: "attribution without its colon", cmd: Notes, notes: "Panel on Friday.", rule: "attribution line 3",
+		text: "notes: Panel on Friday.\n\nOn Tue, 1 Dec 2026 17:02:11 -0500 followupd <followupd@example.org> wrote\n\n" + shapeReminder},
+	{name: "a line of notes ending in wrote stays", cmd: Notes, notes: "Jane liked what I wrote\nand asked for more.",
+		text: "notes: Jane liked what I wrote\nand asked for more.\n"},
 	{name: "signature after notes", cmd: Notes, notes: "Good fit.", rule: "signature line 2",
 		text: "notes: Good fit.\n-- \nAlex Morgan\n+1 555 0100\n"},
 }
