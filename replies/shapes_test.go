@@ -298,6 +298,10 @@ var otherShapes = []shape{
 		text: "notes: Panel on Friday.\n\nOn Tue, 1 Dec 2026 17:02:11 -0500 followupd <followupd@example.org> wrote\n\n" + shapeReminder},
 	{name: "a line of notes ending in wrote stays", cmd: Notes, notes: "Jane liked what I wrote\nand asked for more.",
 		text: "notes: Jane liked what I wrote\nand asked for more.\n"},
+	{name: "own text on the line of a wrapped attribution", cmd: Sent, rule: "attribution line 1",
+		text: "Sent it! On Tue, Dec 1, 2026 at 5:02 PM followupd <\nfollowupd@example.org> wrote:\n" + marked(shapeReminder)},
+	{name: "own text on the line of a wrapped French attribution", cmd: Skip, rule: "attribution line 1",
+		text: "skip Le mar. 1 déc. 2026 à 17:02, followupd\n<followupd@example.org> a écrit :\n\n" + shapeReminder},
 	{name: "signature after notes", cmd: Notes, notes: "Good fit.", rule: "signature line 2",
 		text: "notes: Good fit.\n-- \nAlex Morgan\n+1 555 0100\n"},
 }
