@@ -110,9 +110,15 @@ func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, erro
 	log := d.log.With(slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)),
 		slog.String("reply", key), slog.Int64("interview", rem.InterviewID))
 
-	// Read again knowing the text of the email answered: a quote of it is
-	// then known for one whatever header the owner's client wrote above it.
-	switch text, err := d.store.SentText(ctx, matched); {
+	// Read again knowing the text of the email answered (else of the
+	// reminder's first send, for a reply to one of our answers): a quote of
+	// it is then known for one whatever header the owner's client wrote
+	// above it.
+	text, err := d.store.SentText(ctx, matched)
+	if errors.Is(err, store.ErrNotFound) && rem.MessageID != "" && rem.MessageID != matched {
+		text, err = d.store.SentText(ctx, rem.MessageID)
+	}
+	switch {
 	case err == nil && text != "":
 		rules := replies.RulesFrom(d.cfg, now)
 		rules.Answered = text

@@ -23,7 +23,14 @@ func TestReplyQuoteOfKeptReminderText(t *testing.T) {
 		"Time for your thank-you note to Jane Doe at Acme\nCorp.\n\nDear Ms. Doe,\n\n" +
 		"Thank you for taking the time to meet with me on Tuesday to talk about\nthe position.\n\n" +
 		"Reply \"sent\" once the note is on its way.\n"
-	for _, kept := range []bool{true, false} {
+	for _, tt := range []struct {
+		kept bool
+		// answers is the send the reply answers: 0 the reminder, whose
+		// text is kept; 1 its nudge, whose text is not (the reminder's is
+		// used).
+		answers string
+	}{{true, "0"}, {true, "1"}, {false, "0"}} {
+		kept := tt.kept
 		e := newReplyEnv(t, false)
 		id := "r." + e.ty.Token + ".0@" + rpDomain
 		if kept {
@@ -31,10 +38,11 @@ func TestReplyQuoteOfKeptReminderText(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		e.handle(t, readFixture(t, ownReply(t, id, body), "INBOX"))
+		answered := "r." + e.ty.Token + "." + tt.answers + "@" + rpDomain
+		e.handle(t, readFixture(t, ownReply(t, answered, body), "INBOX"))
 		notes := e.interview(t).Notes
 		if kept && notes != "She liked the design answer.\nAsk about the on-call rota." {
-			t.Errorf("notes with the reminder's text kept = %q", notes)
+			t.Errorf("notes with the reminder's text kept, answering send %s = %q", tt.answers, notes)
 		}
 		if !kept && !strings.Contains(notes, "Dear Ms. Doe") {
 			t.Errorf("notes without the reminder's text = %q; this test no longer shows what the kept text is for", notes)
