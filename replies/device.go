@@ -17,10 +17,10 @@ func isDeviceLine(t string) bool {
 	}
 	for _, p := range devicePrefixes {
 		if strings.HasPrefix(l, p) {
-			// "Inviato da iPhone", but not a sentence of notes that
-			// starts the same way ("Inviato da Marco il suo CV ieri
-			// sera dopo la telefonata").
-			return namesDevice(l) || len(strings.Fields(l)) <= 6
+			// "Inviato da iPhone", "Envoyé avec Spark", but not a
+			// sentence of notes that starts the same way ("Envoyé de
+			// Paris hier soir").
+			return namesDevice(l) || len(strings.Fields(l)) <= 4
 		}
 	}
 	for _, p := range []string{"sent via ", "sent using "} {

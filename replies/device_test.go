@@ -50,7 +50,7 @@ func TestIsDeviceLine(t *testing.T) {
 		"sent", "Sent it this afternoon!", "sent, thanks", "Sent from my own account, thanks",
 		"Sent from home, all good!", "notes: sent from the train", "done", "called", "snooze 2d",
 		"The notification was sent from my iPhone app to all users.",
-		"Inviato da Marco il suo CV ieri sera dopo il colloquio", "Enviado desde la oficina de Madrid por la mañana temprano", "Sent a magnificent torch of pixels", "Sent via LinkedIn", "sent using the portal, thanks",
+		"Inviato da Marco il suo CV ieri sera dopo il colloquio", "Envoyé de Paris hier soir", "Enviado desde la oficina de Madrid por la mañana temprano", "Sent a magnificent torch of pixels", "Sent via LinkedIn", "sent using the portal, thanks",
 		"Frau Müller hat den Vertrag gesendet, ich rufe morgen an und frage nach dem Team",
 	} {
 		if isDeviceLine(l) {
