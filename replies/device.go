@@ -37,7 +37,7 @@ func isDeviceLine(t string) bool {
 			if i := strings.IndexAny(first, ".;!?"); i >= 0 {
 				first, more = first[:i], true
 			}
-			return namesDevice(first) || !more && len(strings.Fields(l)) <= 5
+			return namesDevice(first) || !more && len(strings.Fields(l)) <= 8
 		}
 	}
 	end := strings.TrimRight(l, ".!。 ")
