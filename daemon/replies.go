@@ -110,6 +110,25 @@ func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, erro
 	log := d.log.With(slog.String("folder", m.Folder), slog.Uint64("uid", uint64(m.UID)),
 		slog.String("reply", key), slog.Int64("interview", rem.InterviewID))
 
+	// Read again knowing the text of the email answered (else of the
+	// reminder's first send, for a reply to one of our answers): a quote of
+	// it is then known for one whatever header the owner's client wrote
+	// above it.
+	text, err := d.store.SentText(ctx, matched)
+	if errors.Is(err, store.ErrNotFound) && rem.MessageID != "" && rem.MessageID != matched {
+		text, err = d.store.SentText(ctx, rem.MessageID)
+	}
+	switch {
+	case err == nil && text != "":
+		rules := replies.RulesFrom(d.config(), now)
+		rules.Answered = text
+		if again, err := readReply(m, rules); err == nil {
+			rep = again
+		}
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		log.Warn("text of the answered email unreadable; reply read without it", slog.Any("error", err))
+	}
+
 	handled, err := d.store.OwnerMessageHandled(ctx, key)
 	if err != nil {
 		return true, err
@@ -165,7 +184,8 @@ func (d *Daemon) handleReply(ctx context.Context, m mailbox.Message) (bool, erro
 	case err != nil:
 		return true, fmt.Errorf("apply reply %q: %w", rep.Command, err)
 	}
-	log.Info("reply applied", slog.String("command", string(rep.Command)), slog.Bool("changed", res.Changed))
+	log.Info("reply applied", slog.String("command", string(rep.Command)), slog.Bool("changed", res.Changed),
+		slog.String("quote", rep.Quote))
 	if res.Changed {
 		d.dispatcher.Kick() // nil-safe; reminders may have moved
 	}

@@ -156,6 +156,11 @@ func TestMessages(t *testing.T) {
 		if reply["command"] != "sent" || reply["authorized"] != true {
 			t.Errorf("reply = %v", reply)
 		}
+		// Gmail's attribution, wrapped over two lines below "Sent it this
+		// afternoon!" and a blank line (issue 10).
+		if reply["quote"] != "attribution line 3" {
+			t.Errorf("reply quote = %v, want attribution line 3", reply["quote"])
+		}
 		if ivs := m["interviews"].([]any); len(ivs) != 0 {
 			t.Errorf("interviews = %v, want []", ivs)
 		}
@@ -224,6 +229,20 @@ func TestTextOutput(t *testing.T) {
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestTextOutputOfReply(t *testing.T) {
+	var buf bytes.Buffer
+	cfg := ownerConfig(t)
+	r := Explainer{Config: cfg, Now: testNow}.File("../testdata/replies/gmail-multipart.eml")
+	if err := WriteText(&buf, r, cfg.Owner.Location); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`> reply command "sent"`, "quote      cut at the attribution line 3"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("text output lacks %q:\n%s", want, buf.String())
 		}
 	}
 }

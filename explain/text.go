@@ -87,6 +87,9 @@ func WriteText(w io.Writer, r Report, loc *time.Location) error {
 		if x.Notes != "" {
 			fmt.Fprintf(&b, "      notes      %s\n", oneLine(x.Notes))
 		}
+		if x.Quote != "" {
+			fmt.Fprintf(&b, "      quote      cut at the %s\n", x.Quote)
+		}
 	}
 	if x := r.Employer; x != nil {
 		company := x.Company

@@ -15,15 +15,22 @@ import (
 // and transfer encodings are decoded; parts of forwarded messages
 // (message/rfc822) are not looked into.
 func bodyText(e *message.Entity) string {
+	text, _ := bodyTextCut(e)
+	return text
+}
+
+// bodyTextCut is bodyText, and for a text taken from HTML the quote
+// container that was left out ("html quote gmail_quote"), "" for none.
+func bodyTextCut(e *message.Entity) (text, cut string) {
 	var tp textParts
 	tp.walk(e, 0)
 	if strings.TrimSpace(tp.plain) != "" {
-		return tp.plain
+		return tp.plain, ""
 	}
 	if tp.haveHTML {
-		return htmlToText(tp.html, true)
+		return htmlToTextCut(tp.html, true)
 	}
-	return tp.plain
+	return tp.plain, ""
 }
 
 // textParts collects the text parts of a message as it is walked.

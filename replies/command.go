@@ -37,7 +37,10 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 	for k < len(lines) && !isMeaningful(lines[k]) {
 		k++
 	}
-	if k == len(lines) {
+	// A device line ("Sent from my iPhone") or a field of a quoted header
+	// ("Sent: Tuesday, December 1, 2026 5:02 PM") is never a command, and
+	// what follows it is not the owner's.
+	if k == len(lines) || isDeviceLine(lines[k]) || isQuotedHeaderField(trimSpace(lines[k])) {
 		return Reply{Command: Unknown, Hint: "the reply has no text of its own"}
 	}
 	line := trimSpace(lines[k])
@@ -108,6 +111,18 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 		rep.Command, rep.Hint = Unknown, fmt.Sprintf("unknown command %q", truncateRunes(words[0], 40))
 	}
 	return rep
+}
+
+// isQuotedHeaderField reports whether a line is a From, Sent or Date field
+// of a quoted message's header: its value holds a date, a time or an
+// address.
+func isQuotedHeaderField(t string) bool {
+	label, value, ok := headerLabelOf(t)
+	if !ok {
+		return false
+	}
+	k := headerKind(label)
+	return (k == 'd' || k == 'f') && (hasDateOrTime(value) || hasEmailAddress(value))
 }
 
 // notesAfter recognises a notes command ("notes: ...", "Notes : ...",

@@ -78,6 +78,8 @@ func FuzzParseCommand(f *testing.F) {
 		"sent", "No offer, sadly.", "snooze 2d", "snooze until 2026-12-03 14:00", "snooze 1bd", "tomorrow",
 		"notes: a\nb", "Ms.", "On Tue, Dec 1, 2026 at 5:02 PM followupd <\nf@example.org> wrote:\n> cancel\nsent",
 		"skip\n\nFrom: x\nSent: y\nTo: z\n", "-- \nsent", "Sent from my iPhone", "* f [2026-12-01 17:02]:\n> x\n\nhelp",
+		"sent On Tue, Dec 1, 2026 at 5:02 PM f <\nf@example.org> wrote:\n> x", "iPhoneから送信\n\n2026年12月1日(火) 17:02 f <f@example.org>:\n> sent",
+		"notes: a\n\nDate: Tue, 1 Dec 2026 17:02 From: f@example.org To: a Subject: b\nsent", "---- Reply Message ----\nsent",
 	} {
 		f.Add(s, int64(1796162400))
 	}
@@ -87,6 +89,13 @@ func FuzzParseCommand(f *testing.F) {
 		for _, l := range strings.Split(own, "\n") {
 			if isQuotedLine(trimSpace(l)) || isSignatureSeparator(l) {
 				t.Fatalf("StripQuoted(%q) kept %q", text, l)
+			}
+		}
+		// The same with a text answered: the second half of the input.
+		withAnswered, _ := StripQuotedFrom(text, text[len(text)/2:])
+		for _, l := range strings.Split(withAnswered, "\n") {
+			if isQuotedLine(trimSpace(l)) || isSignatureSeparator(l) {
+				t.Fatalf("StripQuotedFrom(%q) kept %q", text, l)
 			}
 		}
 		// Dates within ±10 000 years of 1970, as a Date header can say.

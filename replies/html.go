@@ -17,7 +17,25 @@ func HTMLToText(s string) string { return htmlToText(s, false) }
 // containers are skipped, and at Outlook's reply header (divRplyFwdMsg,
 // appendonsend, which the quoted message follows unmarked) the text ends.
 func htmlToText(s string, replyOnly bool) string {
+	text, _ := htmlToTextCut(s, replyOnly)
+	return text
+}
+
+// htmlToTextCut is htmlToText, and says which quote container or reply
+// header was left out first ("html quote gmail_quote"), "" for none. With
+// replyOnly, a <blockquote> that no client marked as a quote (no
+// type="cite", no quote class or id) comes out without "> " when it is the
+// owner's indent (Gmail's and Apple Mail's "border: none" one) or when the
+// owner's text goes on after it; a plain one that ends the text is a quote
+// and comes out with "> ".
+func htmlToTextCut(s string, replyOnly bool) (string, string) {
 	var w textWriter
+	// The first quote container left out, and the first signature: the
+	// quote is what explain names.
+	cut, sigCut := "", ""
+	// For each open <blockquote>: how it is written (bqIndent, bqPlain,
+	// bqCite).
+	var bq []int
 	z := html.NewTokenizer(strings.NewReader(s))
 	// Elements whose content is not text (script, style, head...): the
 	// number of them open.
@@ -37,7 +55,7 @@ func htmlToText(s string, replyOnly bool) string {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			tag := string(name)
-			id, class := "", ""
+			id, class, typ, style := "", "", "", ""
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
@@ -46,6 +64,10 @@ func htmlToText(s string, replyOnly bool) string {
 					id = string(v)
 				case "class":
 					class = string(v)
+				case "type":
+					typ = string(v)
+				case "style":
+					style = string(v)
 				}
 			}
 			selfClosing := tt == html.SelfClosingTagToken || isVoid(tag)
@@ -66,11 +88,33 @@ func htmlToText(s string, replyOnly bool) string {
 			}
 			if replyOnly {
 				if isOutlookReplyHeader(id) {
-					return w.String()
+					return w.String(), "html quote " + strings.TrimPrefix(strings.ToLower(id), "x_")
 				}
-				if isQuoteContainer(class) && !selfClosing {
+				if c := quoteContainer(class, id); c != "" && !selfClosing {
+					if cut == "" {
+						cut = "html quote " + c
+					}
 					skipping = 1
 					continue
+				}
+				if c := signatureContainer(class, id); c != "" && !selfClosing {
+					if sigCut == "" {
+						sigCut = "html signature " + c
+					}
+					w.breakLine(false)
+					skipping = 1
+					continue
+				}
+				if tag == "blockquote" && !selfClosing {
+					kind := blockquoteKind(typ, class, id, style)
+					bq = append(bq, kind)
+					if kind != bqCite {
+						w.startTag("div")
+						if kind == bqPlain {
+							w.plain++
+						}
+						continue
+					}
 				}
 			}
 			w.startTag(tag)
@@ -89,10 +133,50 @@ func htmlToText(s string, replyOnly bool) string {
 				}
 				continue
 			}
+			if replyOnly && tag == "blockquote" && len(bq) > 0 {
+				kind := bq[len(bq)-1]
+				bq = bq[:len(bq)-1]
+				if kind != bqCite {
+					w.endTag("div")
+					if kind == bqPlain && w.plain > 0 {
+						w.plain--
+					}
+					continue
+				}
+			}
 			w.endTag(tag)
 		}
 	}
-	return w.String()
+	if cut == "" {
+		cut = sigCut
+	}
+	return w.String(), cut
+}
+
+// How a <blockquote> is written in a reply's text.
+const (
+	bqIndent = iota // the owner's indent: plain text
+	bqPlain         // plain text, or "> " when it ends the text
+	bqCite          // a client's quote: "> "
+)
+
+// blockquoteKind tells a client's quote of the message answered (type="cite"
+// as Apple Mail, Thunderbird, Roundcube and Fastmail write it, or a class
+// or id that says quote, cite or attribution, as Outlook for Mac and
+// webmails write it) from the indent Gmail's and Apple Mail's editors make
+// ("border: none") and from a blockquote with no such marks.
+func blockquoteKind(typ, class, id, style string) int {
+	if strings.EqualFold(strings.TrimSpace(typ), "cite") {
+		return bqCite
+	}
+	a := strings.ToLower(class + " " + id)
+	if strings.Contains(a, "quote") || strings.Contains(a, "cite") || strings.Contains(a, "attribution") {
+		return bqCite
+	}
+	if strings.Contains(strings.ReplaceAll(strings.ToLower(style), " ", ""), "border:none") {
+		return bqIndent
+	}
+	return bqPlain
 }
 
 func isHidden(tag string) bool {
@@ -132,15 +216,43 @@ func isOutlookReplyHeader(id string) bool {
 
 // isQuoteContainer reports whether a class attribute marks an element that
 // holds quoted text and its attribution line.
-func isQuoteContainer(class string) bool {
+func isQuoteContainer(class string) bool { return quoteContainer(class, "") != "" }
+
+// quoteContainer is the class (or id) by which an element holds quoted
+// text and its attribution line: Gmail's, Thunderbird's, Yahoo's, Proton's,
+// Zoho's, Apple Mail's and Outlook mobile's containers; "" for none.
+func quoteContainer(class, id string) string {
 	for _, c := range strings.Fields(strings.ToLower(class)) {
-		switch strings.TrimPrefix(c, "x_") {
+		switch c = strings.TrimPrefix(c, "x_"); c {
 		case "gmail_quote", "gmail_quote_container", "gmail_attr", "moz-cite-prefix",
-			"yahoo_quoted", "protonmail_quote", "zmail_extra":
-			return true
+			"yahoo_quoted", "protonmail_quote", "zmail_extra", "applemail-quote", "apple-mail-quote",
+			"ydp_quoted", "yahoo-quoted-begin", "ms-outlook-mobile-quote", "skiff_quote", "tutanota_quote":
+			return c
 		}
 	}
-	return false
+	i := strings.TrimPrefix(strings.ToLower(id), "x_")
+	switch {
+	case strings.HasPrefix(i, "yahoo_quoted"), i == "divrplyfwdmsg", i == "appendonsend",
+		i == "mail-editor-reference-message-container", strings.HasPrefix(i, "zwchr"),
+		i == "tutanota_quote", i == "oldmsg":
+		return i
+	}
+	return ""
+}
+
+// signatureContainer is the class or id by which an element holds the
+// owner's signature (Gmail's, Outlook's), left out of the own text like a
+// signature after "-- "; "" for none.
+func signatureContainer(class, id string) string {
+	for _, c := range strings.Fields(strings.ToLower(class)) {
+		if c = strings.TrimPrefix(c, "x_"); c == "gmail_signature" || c == "gmail_signature_prefix" {
+			return c
+		}
+	}
+	if i := strings.TrimPrefix(strings.ToLower(id), "x_"); i == "signature" {
+		return i
+	}
+	return ""
 }
 
 // textWriter assembles the text, line by line.
@@ -152,6 +264,12 @@ type textWriter struct {
 	quote, lineQuote int
 	pre              int  // inside <pre>: white space kept
 	space            bool // a collapsed space is pending before the next word
+	// plain is the number of plain blockquotes open (replyOnly);
+	// linePlain whether the current line started in one, plainLines
+	// whether each line did.
+	plain      int
+	linePlain  bool
+	plainLines []bool
 }
 
 func (w *textWriter) text(s string) {
@@ -182,6 +300,7 @@ func (w *textWriter) text(s string) {
 func (w *textWriter) write(s string) {
 	if w.line.Len() == 0 {
 		w.lineQuote = w.quote
+		w.linePlain = w.plain > 0
 	}
 	w.line.WriteString(s)
 }
@@ -198,9 +317,11 @@ func (w *textWriter) breakLine(force bool) {
 			return
 		}
 		w.lines = append(w.lines, strings.TrimSpace(quotePrefix(w.quote)))
+		w.plainLines = append(w.plainLines, w.plain > 0)
 		return
 	}
 	w.lines = append(w.lines, quotePrefix(w.lineQuote)+strings.TrimRight(w.line.String(), " "))
+	w.plainLines = append(w.plainLines, w.linePlain)
 	w.line.Reset()
 }
 
@@ -245,5 +366,17 @@ func (w *textWriter) endTag(tag string) {
 
 func (w *textWriter) String() string {
 	w.breakLine(false)
+	// A plain blockquote that ends the text is a quote: its lines get "> ".
+	end := len(w.lines)
+	for end > 0 && !isMeaningful(w.lines[end-1]) {
+		end--
+	}
+	start := end
+	for start > 0 && w.plainLines[start-1] {
+		start--
+	}
+	for i := start; i < end; i++ {
+		w.lines[i] = "> " + w.lines[i]
+	}
 	return strings.Trim(strings.Join(w.lines, "\n"), "\n")
 }

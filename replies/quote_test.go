@@ -52,7 +52,7 @@ func TestStripQuoted(t *testing.T) {
 		{"k-9 signature", "formal\n-- \nSent from my Android device with K-9 Mail. Please excuse my brevity.\n", "formal"},
 		{"only a phone line", "Sent from my iPhone\n", ""},
 		{"sent from, meant as the command", "Sent from my own account, thanks\n", "Sent from my own account, thanks"},
-		{"sent from in the middle stays", "Sent from my phone at 3pm\nand called too\n", "Sent from my phone at 3pm\nand called too"},
+		{"a sent-from-my line naming a device is a device line", "Sent from my phone at 3pm\nand called too\n", ""},
 		{"a From: line that is not a header block", "notes:\nFrom: the recruiter, good news\nShe will call.\n", "notes:\nFrom: the recruiter, good news\nShe will call."},
 		{"a line starting with On that is not an attribution", "notes: On Monday she wrote the offer letter.\nOn it.\n", "notes: On Monday she wrote the offer letter.\nOn it."},
 		{"leading blank lines and trailing rule", "\n\n  sent  \n_____\n", "  sent"},

@@ -65,6 +65,10 @@ type Reply struct {
 	Line string
 	// Hint says why Command is Unknown ("snooze needs ..."); "" otherwise.
 	Hint string
+	// Quote says which rule ended the owner's own text and where
+	// ("attribution line 3", "html quote gmail_quote"); "" when nothing was
+	// cut.
+	Quote string
 
 	// Authorized is judged from the sender and Authentication-Results alone.
 	Authorized bool
@@ -101,6 +105,10 @@ type Rules struct {
 	AuthservID string
 	// Now stands in for a reply's missing or unreadable Date.
 	Now time.Time
+	// Answered is the text of the email the reply answers, when the caller
+	// knows it (the text part of the reminder followupd sent): a trailing
+	// block of the reply that quotes it is never the owner's text.
+	Answered string
 }
 
 // RulesFrom takes the rules from a validated configuration.
@@ -161,11 +169,16 @@ func Read(raw io.Reader, r Rules) (Reply, error) {
 
 	// A broken body must not stop the reading of the command: an unknown
 	// charset or encoding gives an entity that reads the raw bytes.
-	text := ""
+	text, htmlCut := "", ""
 	if e, _ := message.New(h.Header, br); e != nil {
-		text = bodyText(e)
+		text, htmlCut = bodyTextCut(e)
 	}
-	parsed := ParseCommand(StripQuoted(text), rep.Date, r)
+	own, rule := StripQuotedFrom(text, r.Answered)
+	if rule == "" {
+		rule = htmlCut
+	}
+	rep.Quote = rule
+	parsed := ParseCommand(own, rep.Date, r)
 	rep.Command, rep.Until, rep.Notes, rep.Honorific = parsed.Command, parsed.Until, parsed.Notes, parsed.Honorific
 	rep.Line, rep.Hint = parsed.Line, parsed.Hint
 	return rep, nil
@@ -274,6 +287,10 @@ type Explanation struct {
 	Honorific  string `json:"honorific,omitempty"`
 	Authorized bool   `json:"authorized"`
 	Reason     string `json:"reason"`
+
+	// Quote is the rule that ended the owner's own text ("attribution line
+	// 3"), so that one can see why the rest was taken as quoted.
+	Quote string `json:"quote,omitempty"`
 }
 
 // Explain turns the reply into its explain form.
@@ -282,6 +299,7 @@ func (r Reply) Explain() Explanation {
 		Command:    string(r.Command),
 		Notes:      r.Notes,
 		Honorific:  string(r.Honorific),
+		Quote:      r.Quote,
 		Authorized: r.Authorized,
 		Reason:     r.Reason,
 	}

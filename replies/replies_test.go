@@ -338,12 +338,12 @@ func TestExplain(t *testing.T) {
 		file string
 		want string
 	}{
-		{"apple-html-mixed.eml", `{"command":"snooze","until":"2026-11-02T19:00:00Z","authorized":true,"reason":""}`},
-		{"apple-mail.eml", `{"command":"snooze","until":"2026-12-02T14:00:00Z","authorized":true,"reason":""}`},
-		{"apple-iphone.eml", `{"command":"honorific","honorific":"Dr.","authorized":true,"reason":""}`},
-		{"german-base64.eml", `{"command":"notes","notes":"Frau Müller erwähnte das Gehaltsband.\nRückruf nächste Woche, Größe des Teams: 12.","authorized":true,"reason":""}`},
-		{"stranger.eml", `{"command":"cancel","authorized":false,"reason":"sender jane.doe@acme.example.com is not the owner"}`},
-		{"outlook-html-only.eml", `{"command":"no_offer","authorized":true,"reason":""}`},
+		{"apple-html-mixed.eml", `{"command":"snooze","until":"2026-11-02T19:00:00Z","authorized":true,"reason":"","quote":"quote marks line 3"}`},
+		{"apple-mail.eml", `{"command":"snooze","until":"2026-12-02T14:00:00Z","authorized":true,"reason":"","quote":"attribution line 3"}`},
+		{"apple-iphone.eml", `{"command":"honorific","honorific":"Dr.","authorized":true,"reason":"","quote":"device line 3"}`},
+		{"german-base64.eml", `{"command":"notes","notes":"Frau Müller erwähnte das Gehaltsband.\nRückruf nächste Woche, Größe des Teams: 12.","authorized":true,"reason":"","quote":"attribution line 4"}`},
+		{"stranger.eml", `{"command":"cancel","authorized":false,"reason":"sender jane.doe@acme.example.com is not the owner","quote":"attribution line 3"}`},
+		{"outlook-html-only.eml", `{"command":"no_offer","authorized":true,"reason":"","quote":"html quote divrplyfwdmsg"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

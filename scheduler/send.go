@@ -103,6 +103,9 @@ func (d *Dispatcher) send(ctx context.Context, w work, now time.Time, log *slog.
 	}
 	err = d.sender.Send(sctx, email)
 	if err == nil {
+		// The text is kept, with the send, for reading the owner's
+		// replies, which quote it (issue 10).
+		a.Text = email.Text
 		if err := d.store.SendDone(sctx, a, now, now.Add(d.cfg.Schedule.NagEvery)); err != nil && !changed(err) {
 			// The row stays sending; the next pass finds the message in the
 			// mailbox (or, without one, sends it again).

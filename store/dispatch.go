@@ -30,6 +30,10 @@ type Attempt struct {
 	// the same on every retry. For N 0 it is stored as the reminder's
 	// message_id; a nudge's is derived by the caller the same way each time.
 	MessageID string
+	// Text is the text part of the email sent, kept by SendDone under
+	// MessageID for reading the owner's replies, which quote it; "" keeps
+	// none.
+	Text string
 }
 
 // OpenReminders returns every reminder that is not resolved yet (pending,
@@ -117,7 +121,7 @@ func (s *Store) BeginSend(ctx context.Context, a Attempt, retryAt time.Time) (in
 // SendDone records that send N went out (or was found delivered): the
 // reminder is sent, its next send (the next nudge, or its expiry) due at
 // next, and last_error cleared. For N 0, sent_at is now; for a nudge,
-// nags_sent becomes N.
+// nags_sent becomes N. a.Text, when set, is kept (see RecordSentText).
 func (s *Store) SendDone(ctx context.Context, a Attempt, now, next time.Time) error {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
@@ -125,7 +129,10 @@ func (s *Store) SendDone(ctx context.Context, a Attempt, now, next time.Time) er
 		res, err := tx.ExecContext(ctx, `UPDATE reminders SET state = 'sent', next_attempt = ?, last_error = '',
 			sent_at = CASE WHEN ? = 0 THEN ? ELSE sent_at END, nags_sent = ?, snoozed = 0
 			WHERE `+sendingIs, nullTime(next), a.N, timeText(now), a.N, a.Reminder, a.N, a.N)
-		return affected(ctx, tx, res, err, a.Reminder)
+		if err := affected(ctx, tx, res, err, a.Reminder); err != nil || a.Text == "" || a.MessageID == "" {
+			return err
+		}
+		return keepSentText(ctx, tx, a.MessageID, a.Reminder, a.Text, now)
 	})
 	if err != nil {
 		return fmt.Errorf("record send %d of reminder %d done: %w", a.N, a.Reminder, err)
