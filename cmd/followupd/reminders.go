@@ -29,36 +29,28 @@ import (
 
 const pickedUp = "A running followupd picks this up within a minute."
 
-func runDone(ctx context.Context, e *env, args []string) (err error) {
-	const usage = "[--config FILE] [--kind thank_you|follow_up_call] ID"
-	fs := flags(e, "done", usage)
-	cfgPath := fs.String("config", "", "configuration `file`")
-	kind := fs.String("kind", "", "which follow-up: thank_you or follow_up_call (default: the earliest open one)")
-	pos, err := parseAll(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	return withInterview(ctx, e, *cfgPath, pos[0], func(st *store.Store, cfg *config.Config, rec store.InterviewRecord, now time.Time) error {
-		r, err := pickReminder(rec, *kind, true)
-		if err != nil {
-			return err
-		}
+func runDone(ctx context.Context, e *env, args []string) error {
+	return runReminderCommand(ctx, e, "done", args, func(r store.ReminderRecord) (replies.Reply, store.OwnerCommand) {
 		rep := replies.Reply{Command: replies.Sent}
 		c := store.OwnerCommand{Command: string(replies.Sent), Action: store.ActionConfirm, Kind: r.Kind}
 		if r.Kind == interview.FollowUpCall {
 			rep.Command, c.Command, c.Outcome = replies.Called, string(replies.Called), store.OutcomeCalled
 		}
-		return applyOwner(ctx, e, st, cfg, rec, r, rep, c, now)
+		return rep, c
 	})
 }
 
-func runSkip(ctx context.Context, e *env, args []string) (err error) {
-	const usage = "[--config FILE] [--kind thank_you|follow_up_call] ID"
-	fs := flags(e, "skip", usage)
+func runSkip(ctx context.Context, e *env, args []string) error {
+	return runReminderCommand(ctx, e, "skip", args, func(store.ReminderRecord) (replies.Reply, store.OwnerCommand) {
+		return replies.Reply{Command: replies.Skip}, store.OwnerCommand{Command: string(replies.Skip), Action: store.ActionSkip}
+	})
+}
+
+// runReminderCommand is a command of the form NAME [--kind K] ID that
+// applies to one open follow-up what command says, as a reply would.
+func runReminderCommand(ctx context.Context, e *env, name string, args []string,
+	command func(store.ReminderRecord) (replies.Reply, store.OwnerCommand)) error {
+	fs := flags(e, name, "[--config FILE] [--kind thank_you|follow_up_call] ID")
 	cfgPath := fs.String("config", "", "configuration `file`")
 	kind := fs.String("kind", "", "which follow-up: thank_you or follow_up_call (default: the earliest open one)")
 	pos, err := parseAll(fs, args)
@@ -74,8 +66,8 @@ func runSkip(ctx context.Context, e *env, args []string) (err error) {
 		if err != nil {
 			return err
 		}
-		c := store.OwnerCommand{Command: string(replies.Skip), Action: store.ActionSkip}
-		return applyOwner(ctx, e, st, cfg, rec, r, replies.Reply{Command: replies.Skip}, c, now)
+		rep, c := command(r)
+		return applyOwner(ctx, e, st, cfg, rec, r, rep, c, now)
 	})
 }
 
