@@ -160,6 +160,9 @@ func (w *Watcher) syncChunk(ctx context.Context, s *session, folder string, chun
 			switch {
 			case errors.As(err, &ie):
 				return w.refusedFetch(ctx, folder, st, uid, err, log)
+			case errors.As(err, &ue) && mimelimit.LimitOf(err) != "":
+				log.Warn("message skipped: a reading limit was reached", slog.Uint64("uid", uint64(uid)),
+					slog.String("message_id", messageID(meta)), slog.String("limit", mimelimit.LimitOf(err)))
 			case errors.As(err, &ue):
 				log.Error("message skipped: it cannot be read", slog.Uint64("uid", uint64(uid)),
 					slog.String("message_id", messageID(meta)), slog.Any("error", err))
