@@ -379,7 +379,7 @@ func (x *smtpSession) Data(r io.Reader) error {
 	return x.s.accept(m)
 }
 
-func (x *smtpSession) Reset()        { x.cur = SMTPMessage{} }
+func (x *smtpSession) Reset() { x.cur = SMTPMessage{} }
 func (x *smtpSession) Logout() error {
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()

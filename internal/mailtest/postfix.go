@@ -1,6 +1,7 @@
 package mailtest
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -261,3 +262,22 @@ func (p *Postfix) start() error {
 // Stop shuts Postfix down at once (its SMTP port closes; mail in its queue stays there).
 // Stopping a stopped server does nothing.
 func (p *Postfix) Stop() { p.srv.stop() }
+
+// Restart stops the server if it runs and starts it again on the same port with the same
+// configuration and queue (mail queued before the stop is delivered afterwards), for
+// outage tests.
+func (p *Postfix) Restart(t testing.TB) {
+	t.Helper()
+	p.Stop()
+	var err error
+	// A port can stay busy for a moment after the old processes are gone.
+	for attempt := 1; attempt <= 20; attempt++ {
+		if err = p.start(); err == nil || !errors.Is(err, errAddrInUse) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("mailtest: restart postfix: %v", err)
+	}
+}
