@@ -6,5 +6,6 @@
 //
 //	go test -tags faults ./internal/faults -v -timeout 30m
 //
-// FAULTS_OUTAGE sets how long Postfix stays down (default 60s).
+// FAULTS_OUTAGE sets how long Postfix stays down (default 60s), FAULTS_STABLE
+// how long Dovecot stays up between two restarts (default 65s).
 package faults

@@ -3,13 +3,11 @@
 package faults
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/smtp"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -342,17 +340,26 @@ func TestKillWhileRemindersFallDue(t *testing.T) {
 	s := startStack(t, "", "")
 	began := time.Now()
 	s.seedReminders(t, reminders, began.Add(time.Second), 10*time.Second)
+	interrupted := 0 // sends a restart found in flight
 	for range kills {
 		d := s.startDaemon(t)
 		time.Sleep(time.Duration(100+rand.N(500)) * time.Millisecond)
 		d.kill()
+		interrupted += strings.Count(d.logs.String(), "interrupted send")
+	}
+	sentKilled := 0
+	for _, r := range s.reminders(t) {
+		if r.State == store.StateSent {
+			sentKilled++
+		}
 	}
 	d := s.startDaemon(t)
 	s.waitSent(t, 5*time.Minute, d)
 	d.stop(t)
 	lost, dups := s.delivered(t)
-	figures(t, "kill -9: %d reminders due over 10 s, %d SIGKILLs at 100-600 ms after each start: %d lost, %d duplicates (%.2f per kill), %v in all",
-		reminders, kills, lost, dups, float64(dups)/kills, time.Since(began).Round(time.Second))
+	interrupted += strings.Count(d.logs.String(), "interrupted send")
+	figures(t, "kill -9: %d reminders due over 10 s, %d SIGKILLs at 100-600 ms after each start (%d sent by the killed runs, %d sends found in flight by a restart): %d lost, %d duplicates (%.2f per kill), %v in all",
+		reminders, kills, sentKilled, interrupted, lost, dups, float64(dups)/kills, time.Since(began).Round(time.Second))
 	if lost != 0 || dups > kills {
 		t.Errorf("%d lost, %d duplicates; want 0 lost and at most one duplicate per kill", lost, dups)
 	}
@@ -395,26 +402,32 @@ func (s *stack) storedUIDs(t *testing.T) map[string]bool {
 	return out
 }
 
-// sendViaPostfix submits msg to Postfix for the owner, as mail from outside
+// sendViaPostfix hands msg to Postfix for the owner, as mail from outside
 // arrives: Postfix queues it while Dovecot is down and delivers it later.
 func (s *stack) sendViaPostfix(t *testing.T, msg []byte) {
 	t.Helper()
-	auth := smtp.PlainAuth("", s.pf.User, s.pf.Password, s.pf.Host)
-	if err := smtp.SendMail(s.pf.Addr(), auth, "jane.doe@acme.com", []string{s.dc.User}, msg); err != nil {
-		t.Fatal(err)
-	}
+	s.pf.Submit(t, "jane.doe@acme.com", s.dc.User, msg)
 }
 
 // Dovecot stopped and restarted five times while invitations arrive, both
 // through Postfix (queued during the outage) and straight into Dovecot.
+// Between two outages the connection stays up for FAULTS_STABLE (default
+// 65s: past the watcher's one-minute "stable session" that resets its
+// reconnect backoff); with FAULTS_STABLE=0 the outages come back to back
+// and the figure shows the backoff growing.
 func TestDovecotRestarts(t *testing.T) {
 	const cycles = 5
+	stable := 65 * time.Second
+	if v, err := time.ParseDuration(os.Getenv("FAULTS_STABLE")); err == nil {
+		stable = v
+	}
 	s := startStack(t, "", "")
 	d := s.startDaemon(t)
 	d.waitLog(t, "imap connected", 1, time.Minute)
 	var want []string
 	var reconnect []time.Duration
 	for i := range cycles {
+		time.Sleep(stable)
 		before := fmt.Sprintf("restart-%d-before@test", i)
 		s.dc.Deliver(t, s.dc.User, invitation(before))
 		want = append(want, before)
@@ -425,13 +438,13 @@ func TestDovecotRestarts(t *testing.T) {
 		time.Sleep(2 * time.Second)
 		s.dc.Restart(t)
 		up := time.Now()
-		at := d.waitLog(t, "imap connected", i+2, 2*time.Minute)
+		at := d.waitLog(t, "imap connected", i+2, 5*time.Minute)
 		reconnect = append(reconnect, at.Sub(up))
 		after := fmt.Sprintf("restart-%d-after@test", i)
 		s.dc.Deliver(t, s.dc.User, invitation(after))
 		want = append(want, after)
 	}
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(5 * time.Minute)
 	var lost []string
 	for {
 		got := s.storedUIDs(t)
@@ -450,10 +463,13 @@ func TestDovecotRestarts(t *testing.T) {
 	for _, r := range reconnect {
 		worst = max(worst, r)
 	}
-	figures(t, "dovecot restarts: %d stops of 2 s, %d invitations (one before, one queued in Postfix during, one after each): %d lost, reconnect after restart %v (worst %v)",
-		cycles, len(want), len(lost), roundAll(reconnect), worst.Round(time.Millisecond))
-	if len(lost) != 0 || worst > 30*time.Second {
-		t.Errorf("lost %v; worst reconnect %v; want none lost and under 30 s\nlog:\n%s", lost, worst, d.logs.String())
+	figures(t, "dovecot restarts: %d stops of 2 s, %v apart, %d invitations (one before, one queued in Postfix during, one after each): %d lost, reconnect after restart %v (worst %v)",
+		cycles, stable, len(want), len(lost), roundAll(reconnect), worst.Round(time.Millisecond))
+	if len(lost) != 0 {
+		t.Errorf("lost %v\nlog:\n%s", lost, d.logs.String())
+	}
+	if stable >= time.Minute && worst > 30*time.Second {
+		t.Errorf("worst reconnect %v; want under 30 s\nlog:\n%s", worst, d.logs.String())
 	}
 	if !d.running() {
 		t.Errorf("the daemon exited: %v", d.err)
@@ -565,16 +581,13 @@ func TestCalendarServerFaults(t *testing.T) {
 		cal.mode.Store(mode)
 		d := s.startDaemon(t)
 		began := time.Now()
-		// A failure is logged; a truncated file read as far as it goes is
-		// applied without making anything vanish.
-		line := "calendar source failed"
-		if mode == "truncated" {
-			line = "calendar"
-		}
+		// A failure is logged; a truncated file read as far as it goes may
+		// be applied (LastOK moves), without making anything vanish.
 		deadline := time.Now().Add(3 * time.Minute)
-		for !strings.Contains(d.logs.String(), line) || (mode == "truncated" && !settled(d.logs.String())) {
+		for !strings.Contains(d.logs.String(), "calendar source failed") && !strings.Contains(d.logs.String(), "skipped a broken calendar event") &&
+			!s.calendarReadSince(t, "work", began) {
 			if time.Now().After(deadline) {
-				t.Fatalf("%s: no %q in the log:\n%s", mode, line, d.logs.String())
+				t.Fatalf("%s: the calendar was not read again; log:\n%s", mode, d.logs.String())
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
@@ -591,15 +604,21 @@ func TestCalendarServerFaults(t *testing.T) {
 	figures(t, "calendar server faults: %s", strings.Join(results, "; "))
 }
 
-// settled reports whether a daemon's log shows a finished calendar read.
-func settled(log string) bool {
-	sc := bufio.NewScanner(strings.NewReader(log))
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), "calendar") && (strings.Contains(sc.Text(), "interview") || strings.Contains(sc.Text(), "skipped") || strings.Contains(sc.Text(), "failed")) {
-			return true
-		}
+// calendarReadSince reports whether the calendar source name was read
+// successfully after since.
+func (s *stack) calendarReadSince(t *testing.T, name string, since time.Time) bool {
+	t.Helper()
+	st, err := store.Open(context.Background(), s.storePath)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return false
+	defer st.Close()
+	cs, err := st.CalendarState(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The store keeps whole seconds.
+	return !cs.LastOK.Before(since.Truncate(time.Second))
 }
 
 // snapshot is the store's interviews and reminders in a comparable form.

@@ -1,6 +1,7 @@
 package mailtest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -279,5 +280,21 @@ func (p *Postfix) Restart(t testing.TB) {
 	}
 	if err != nil {
 		t.Fatalf("mailtest: restart postfix: %v", err)
+	}
+}
+
+// Submit hands msg to this Postfix through its sendmail command (the local pickup
+// queue, no SMTP AUTH), as mail from outside arrives: it is queued and delivered to
+// Dovecot over LMTP, and kept in the queue while Dovecot is down.
+func (p *Postfix) Submit(t testing.TB, from, to string, msg []byte) {
+	t.Helper()
+	sendmail := findBinary("sendmail")
+	if sendmail == "" {
+		t.Fatal("mailtest: postfix's sendmail is not installed")
+	}
+	cmd := exec.Command(sendmail, "-C", p.confDir, "-f", from, "--", to)
+	cmd.Stdin = bytes.NewReader(msg)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("mailtest: sendmail: %v: %s", err, out)
 	}
 }
