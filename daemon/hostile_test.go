@@ -21,11 +21,21 @@ const goodAfterHostile = 2 * time.Second
 // parts, a 10 MB attachment, broken encodings, an endless header, thousands
 // of header fields and of attendees), then a good invitation: the good one
 // is stored within goodAfterHostile, the watcher never loses its connection
-// nor the daemon its run, and the daemon's heap stays bounded.
+// nor the daemon its run, and the daemon's heap stays bounded (measured
+// against Dovecot, where the server's memory is not the test process's).
 func TestHostileMailThenInvitation(t *testing.T) {
 	t.Run("in-process", func(t *testing.T) {
+		// imapmemserver builds a body structure in time quadratic in the
+		// nesting (seconds for 5,000 levels, minutes under -race), before
+		// the daemon sees anything: 300 levels are past every limit too.
+		msgs := mailtest.HostileMessages()
+		for i := range msgs {
+			if msgs[i].Name == "nested-5000" {
+				msgs[i] = mailtest.Hostile{Name: "nested-300", Raw: mailtest.NestedMultipart(300), Limit: msgs[i].Limit}
+			}
+		}
 		m, appendInbox := startMemIMAP(t)
-		hostileThenGood(t, startLoop(t, rpOptions{imapAddr: m.Addr, sent: "Sent"}, appendInbox))
+		hostileThenGood(t, startLoop(t, rpOptions{imapAddr: m.Addr, sent: "Sent"}, appendInbox), msgs, false)
 	})
 	t.Run("dovecot", func(t *testing.T) {
 		d := mailtest.StartDovecot(t)
@@ -33,12 +43,15 @@ func TestHostileMailThenInvitation(t *testing.T) {
 			return
 		}
 		hostileThenGood(t, startLoop(t, rpOptions{imapAddr: d.IMAPAddr(), user: d.User, password: d.Password},
-			func(raw []byte) { d.Deliver(t, d.User, raw) }))
+			func(raw []byte) { d.Deliver(t, d.User, raw) }), mailtest.HostileMessages(), true)
 	})
 }
 
-func hostileThenGood(t *testing.T, e *loopEnv) {
-	hostile := mailtest.HostileMessages()
+// hostileThenGood delivers hostile, then a good invitation, and checks the
+// daemon in e. The heap is the daemon's own only when the server runs in
+// another process (ownHeap); then it must grow by under 50 MB.
+func hostileThenGood(t *testing.T, e *loopEnv, hostile []mailtest.Hostile, ownHeap bool) {
+	count := len(hostile)
 	runtime.GC()
 	var base runtime.MemStats
 	runtime.ReadMemStats(&base)
@@ -71,6 +84,12 @@ func hostileThenGood(t *testing.T, e *loopEnv) {
 	began := time.Now()
 	e.deliver(invitationMessage(uid, "REQUEST", "CONFIRMED", 0))
 	limit := mailtest.Scaled(goodAfterHostile)
+	if mailtest.Race {
+		// The race detector slows the reading of the attendee flood (its
+		// calendar, its detection, its store writes) far more than ten
+		// times; the bound itself is asserted without it.
+		limit = max(limit, 3*time.Minute)
+	}
 	var took time.Duration
 	for {
 		recs, err := e.rp.st.Interviews(context.Background())
@@ -90,14 +109,12 @@ func hostileThenGood(t *testing.T, e *loopEnv) {
 	<-sampled
 	growth := int64(peak.Load()) - int64(base.HeapAlloc)
 	t.Logf("good invitation stored %v after its delivery, behind %d hostile messages; daemon heap grew by at most %d MB",
-		took.Round(time.Millisecond), len(mailtest.HostileMessages()), growth>>20)
+		took.Round(time.Millisecond), count, growth>>20)
 	if mailtest.Slowdown() == 1 && took > goodAfterHostile {
 		t.Errorf("the good invitation took %v; want under %v", took, goodAfterHostile)
 	}
-	// The bound covers the in-process server too, which holds every
-	// message (the 10 MB one with it) and builds its body structures.
-	if growth > 100<<20 {
-		t.Errorf("the heap grew by %d MB while the daemon read the hostile mail; want under 100", growth>>20)
+	if ownHeap && growth > 50<<20 {
+		t.Errorf("the heap grew by %d MB while the daemon read the hostile mail; want under 50", growth>>20)
 	}
 	logs := e.logs.String()
 	if n := strings.Count(logs, "imap connection lost"); n != 0 {
