@@ -23,9 +23,9 @@ import (
 // the watcher, never fetched).
 const (
 	// MaxCalendarPart is the largest invitation part kept, decoded.
-	MaxCalendarPart = 1 << 20
+	MaxCalendarPart = mimelimit.MaxCalendarBytes
 	// DefaultMaxText is the largest text/plain or text/html body kept, decoded.
-	DefaultMaxText = 256 << 10
+	DefaultMaxText = mimelimit.MaxTextBytes
 	// maxInvitations caps the invitation parts kept from one message: a
 	// hostile message with thousands of tiny .ics parts is cut short.
 	maxInvitations = 16
@@ -197,6 +197,10 @@ func (c *collector) limit(kind partKind) int {
 // add decodes one leaf entity of the given kind into the message.
 func (c *collector) add(e *message.Entity, kind partKind, mediaType string, params map[string]string) {
 	b, err := decodeEntity(e, kind, mediaType, params, c.limit(kind))
+	if errors.Is(err, errPartTooLarge) {
+		c.msg.Limits = appendLimit(c.msg.Limits, mimelimit.LimitTextBytes)
+		return
+	}
 	if err != nil {
 		c.skipped = append(c.skipped, skippedPart{mediaType, err})
 		return

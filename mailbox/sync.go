@@ -218,7 +218,7 @@ func (w *Watcher) fetchMessage(s *session, folder string, meta *imapclient.Fetch
 	parts, tooBig, hit := planParts(meta.BodyStructure, w.maxText)
 	for _, p := range tooBig {
 		log.Info("message part not fetched: above the size cap", slog.Uint64("uid", uint64(uid)),
-			slog.String("type", p.mediaType), slog.Uint64("size", uint64(p.size)))
+			slog.String("type", p.mediaType), slog.Uint64("size", uint64(p.size)), slog.String("limit", mimelimit.LimitTextBytes))
 	}
 	// The header is fetched up to one byte past its cap, to tell a header
 	// at the cap from one above it without fetching an endless one whole.

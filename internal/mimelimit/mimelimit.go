@@ -36,8 +36,11 @@ const (
 	MaxHeaderBytes = 1 << 20
 	// MaxPartHeaderBytes caps the header of one part fetched on its own.
 	MaxPartHeaderBytes = 64 << 10
-	// MaxTextBytes caps a text body kept, decoded.
-	MaxTextBytes = 1 << 20
+	// MaxTextBytes caps a text or HTML body kept, decoded (the watcher's
+	// default; [imap] may set another).
+	MaxTextBytes = 256 << 10
+	// MaxCalendarBytes caps an invitation part kept, decoded.
+	MaxCalendarBytes = 1 << 20
 	// MaxScanBytes is how much of a raw message is read at most; the rest
 	// (the end of a huge attachment, say) is skipped. The watcher never
 	// fetches that much: it fetches only the parts it needs.
