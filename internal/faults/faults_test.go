@@ -595,10 +595,17 @@ func TestCalendarServerFaults(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		took := time.Since(began)
+		how := "read"
+		switch logs := d.logs.String(); {
+		case strings.Contains(logs, "calendar source failed"):
+			how = "failed"
+		case strings.Contains(logs, "skipped a broken calendar event"):
+			how = "broken events skipped"
+		}
 		d.stop(t)
 		now := s.snapshot(t)
 		kept := now == good
-		results = append(results, fmt.Sprintf("%s: last good state kept %v, nothing cancelled %v (%v)", mode, kept,
+		results = append(results, fmt.Sprintf("%s: %s, last good state kept %v, nothing cancelled %v (%v)", mode, how, kept,
 			!strings.Contains(now, string(interview.Cancelled)) && !strings.Contains(now, store.StateCancelled), took.Round(time.Second)))
 		if !kept {
 			t.Errorf("%s: the store changed:\nbefore %s\nafter  %s\nlog:\n%s", mode, good, now, d.logs.String())
