@@ -12,21 +12,16 @@ import (
 	"github.com/followupd/followupd/store"
 )
 
-// goodAfterHostile is the promise: the good invitation is stored within it
-// of its delivery, behind the hostile messages. It is measured and logged
-// (docs/reliability.md has the figures); what the test asserts is
-// notBlocked, scaled, which a message that stalls the watcher (a read
-// timeout is a minute) misses and a slow or loaded machine does not.
-const (
-	goodAfterHostile = 2 * time.Second
-	notBlocked       = 10 * time.Second
-)
+// goodAfterHostile bounds the time from the good invitation's delivery to
+// its interview in the store, behind the hostile messages (scaled: ten times
+// under -race, FOLLOWUPD_TEST_SLOWDOWN on a loaded machine). It is seen at
+// 0.15-0.4 s here, 4 s under -race.
+const goodAfterHostile = 2 * time.Second
 
 // The running daemon is fed every hostile message (deep nesting, a flood of
 // parts, a 10 MB attachment, broken encodings, an endless header, thousands
 // of header fields and of attendees), then a good invitation: the good one
-// is stored (the time is logged against goodAfterHostile; notBlocked is
-// asserted), the watcher never loses its connection
+// is stored within goodAfterHostile, the watcher never loses its connection
 // nor the daemon its run, and the daemon's heap stays bounded (measured
 // against Dovecot, where the server's memory is not the test process's).
 func TestHostileMailThenInvitation(t *testing.T) {
@@ -34,7 +29,7 @@ func TestHostileMailThenInvitation(t *testing.T) {
 		// imapmemserver builds a body structure in time quadratic in the
 		// nesting (seconds for 5,000 levels, minutes under -race), before
 		// the daemon sees anything: 300 levels are past every limit too.
-		msgs := mailtest.HostileMessages()
+		msgs := daemonHostile()
 		for i := range msgs {
 			if msgs[i].Name == "nested-5000" {
 				msgs[i] = mailtest.Hostile{Name: "nested-300", Raw: mailtest.NestedMultipart(300), Limit: msgs[i].Limit}
@@ -49,8 +44,23 @@ func TestHostileMailThenInvitation(t *testing.T) {
 			return
 		}
 		hostileThenGood(t, startLoop(t, rpOptions{imapAddr: d.IMAPAddr(), user: d.User, password: d.Password},
-			func(raw []byte) { d.Deliver(t, d.User, raw) }), mailtest.HostileMessages(), true)
+			func(raw []byte) { d.Deliver(t, d.User, raw) }), daemonHostile(), true)
 	})
+}
+
+// daemonHostile is mailtest.HostileMessages with 2,000 attendees in the
+// flood, not 10,000: the daemon stores every attendee of an interview as an
+// interviewer until the calendar's own attendee cap (issue 11) bounds it,
+// and 10,000 cost 1.4 s here, over a minute under -race. The MIME limits
+// this test is about do not depend on the number.
+func daemonHostile() []mailtest.Hostile {
+	msgs := mailtest.HostileMessages()
+	for i := range msgs {
+		if msgs[i].Name == "attendees-10000" {
+			msgs[i] = mailtest.Hostile{Name: "attendees-2000", Raw: mailtest.AttendeeFlood(2000)}
+		}
+	}
+	return msgs
 }
 
 // hostileThenGood delivers hostile, then a good invitation, and checks the
@@ -89,13 +99,7 @@ func hostileThenGood(t *testing.T, e *loopEnv, hostile []mailtest.Hostile, ownHe
 	uid := "after-hostile-" + time.Now().Format("150405.000000") + "@test"
 	began := time.Now()
 	e.deliver(invitationMessage(uid, "REQUEST", "CONFIRMED", 0))
-	limit := mailtest.Scaled(notBlocked)
-	if mailtest.Race {
-		// The race detector slows the reading of the attendee flood (its
-		// calendar, its detection, its store writes) far more than ten
-		// times.
-		limit = max(limit, 3*time.Minute)
-	}
+	limit := mailtest.Scaled(goodAfterHostile)
 	var took time.Duration
 	for {
 		recs, err := e.rp.st.Interviews(context.Background())
@@ -107,19 +111,16 @@ func hostileThenGood(t *testing.T, e *loopEnv, hostile []mailtest.Hostile, ownHe
 			break
 		}
 		if time.Since(began) > limit {
-			t.Fatalf("the good invitation was not stored within %v of its delivery:\n%s", limit, e.logs.String())
+			t.Fatalf("the good invitation was not stored within %v of its delivery (FOLLOWUPD_TEST_SLOWDOWN scales this on a loaded machine):\n%s",
+				limit, e.logs.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	close(stop)
 	<-sampled
 	growth := int64(peak.Load()) - int64(base.HeapAlloc)
-	within := "within"
-	if took > goodAfterHostile {
-		within = "NOT within"
-	}
-	t.Logf("good invitation stored %v after its delivery (%s the %v promise), behind %d hostile messages; daemon heap grew by at most %d MB",
-		took.Round(time.Millisecond), within, goodAfterHostile, count, growth>>20)
+	t.Logf("good invitation stored %v after its delivery, behind %d hostile messages; daemon heap grew by at most %d MB",
+		took.Round(time.Millisecond), count, growth>>20)
 	if ownHeap && growth > 50<<20 {
 		t.Errorf("the heap grew by %d MB while the daemon read the hostile mail; want under 50", growth>>20)
 	}

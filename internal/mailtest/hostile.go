@@ -30,7 +30,7 @@ func HostileMessages() []Hostile {
 		{Name: "broken-encodings", Raw: brokenEncodings()},
 		{Name: "endless-header", Raw: endlessHeader(2 << 20), Limit: "header_size"},
 		{Name: "header-fields-5000", Raw: manyHeaderFields(5000), Limit: "header_fields"},
-		{Name: "attendees-10000", Raw: attendeeFlood(10000)},
+		{Name: "attendees-10000", Raw: AttendeeFlood(10000)},
 	}
 }
 
@@ -119,7 +119,8 @@ func manyHeaderFields(n int) []byte {
 	return b.Bytes()
 }
 
-func attendeeFlood(n int) []byte {
+// AttendeeFlood is an invitation whose one event has n attendees.
+func AttendeeFlood(n int) []byte {
 	var ics strings.Builder
 	ics.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hostile//EN\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n" +
 		"UID:flood@hostile.example\r\nDTSTAMP:20261202T100000Z\r\nDTSTART:20261210T150000Z\r\nDTEND:20261210T160000Z\r\n" +
