@@ -34,7 +34,7 @@ fuzz:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
 
-# The fault script against real Dovecot and Postfix (root; about 12 minutes); not part of
+# The fault script against real Dovecot and Postfix (root; about 11 minutes); not part of
 # `make test`. Figures: docs/reliability.md.
 .PHONY: faults
 faults:
