@@ -34,3 +34,9 @@ fuzz:
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+
+# The fault script against real Dovecot and Postfix (root; about 11 minutes); not part of
+# `make test`. Figures: docs/reliability.md.
+.PHONY: faults
+faults:
+	$(GO) test -tags faults -count=1 -timeout 30m -v ./internal/faults

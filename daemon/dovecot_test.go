@@ -72,7 +72,7 @@ password_file = %q
 func waitFor(t testing.TB, st *store.Store, uid string, cond func(store.InterviewRecord) bool) time.Duration {
 	t.Helper()
 	start := time.Now()
-	for time.Since(start) < 30*time.Second {
+	for time.Since(start) < mailtest.Scaled(30*time.Second) {
 		recs, err := st.Interviews(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +84,7 @@ func waitFor(t testing.TB, st *store.Store, uid string, cond func(store.Intervie
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatalf("interview %s did not reach the expected state within 30 s", uid)
+	t.Fatalf("interview %s did not reach the expected state within %v", uid, mailtest.Scaled(30*time.Second))
 	return 0
 }
 

@@ -239,7 +239,7 @@ func TestSuperviseRestartsFailingComponent(t *testing.T) {
 			return ctx.Err()
 		}})
 	}()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(mailtest.Scaled(10 * time.Second))
 	for runs.Load() < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/followupd/followupd/internal/mailtest"
 )
 
 // TestRunShowsTheWholeLifecycle plays the demo to its end and checks that
@@ -21,7 +23,7 @@ func TestRunShowsTheWholeLifecycle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), mailtest.Scaled(60*time.Second))
 			defer cancel()
 			var out bytes.Buffer
 			began := time.Now()

@@ -19,6 +19,9 @@ func (e Explainer) message(r *Report, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errNotMessage, err)
 	}
+	for _, l := range m.Limits {
+		r.Problems = append(r.Problems, fmt.Sprintf("message parts skipped: the %s limit was reached", l))
+	}
 	// Clients often carry one invitation twice (Gmail: an inline
 	// text/calendar part and an invite.ics attachment): each event is shown
 	// once, in its newest version.

@@ -202,10 +202,7 @@ func TestWatcherRestartsIdle(t *testing.T) {
 	stats := &netStats{}
 	w, _, rec, logs := memWatcher(t, s, stats, "", WithIdleRestart(100*time.Millisecond))
 	startWatcher(t, w)
-	time.Sleep(700 * time.Millisecond)
-	if n := stats.idleCommands.Load(); n < 4 {
-		t.Errorf("%d IDLE commands in 700 ms with a 100 ms restart", n)
-	}
+	waitFor(t, func() bool { return stats.idleCommands.Load() >= 4 }, "four IDLE commands with a 100 ms restart")
 	if n := logs.count("imap connected"); n != 1 {
 		t.Errorf("connected %d times; restarting IDLE must keep the connection", n)
 	}

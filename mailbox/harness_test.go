@@ -132,7 +132,7 @@ func idsOf(msgs []Message) []string {
 // returns the messages handled since from.
 func (r *recorder) waitIDs(t *testing.T, from int, timeout time.Duration, ids ...string) []Message {
 	t.Helper()
-	deadline := time.After(timeout)
+	deadline := time.After(mailtest.Scaled(timeout))
 	for {
 		got := r.since(from)
 		seen := make(map[string]bool)
@@ -165,7 +165,7 @@ func (l *logBuffer) count(s string) int { return strings.Count(l.String(), s) }
 // waitLog waits until the log contains s.
 func (l *logBuffer) waitLog(t *testing.T, s string, timeout time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
+	deadline := time.Now().Add(mailtest.Scaled(timeout))
 	for !strings.Contains(l.String(), s) {
 		if time.Now().After(deadline) {
 			t.Fatalf("log never said %q; log:\n%s", s, l.String())
@@ -262,7 +262,7 @@ func startWatcher(t *testing.T, w *Watcher) {
 			if err != nil {
 				t.Errorf("Run returned %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-time.After(mailtest.Scaled(10 * time.Second)):
 			t.Errorf("Run did not return after cancel")
 		}
 	})
@@ -286,7 +286,7 @@ func waitIdle(t *testing.T, ch <-chan struct{}, n int) {
 	for range n {
 		select {
 		case <-ch:
-		case <-time.After(10 * time.Second):
+		case <-time.After(mailtest.Scaled(10 * time.Second)):
 			t.Fatal("the watcher never started IDLE")
 		}
 	}

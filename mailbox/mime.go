@@ -15,20 +15,22 @@ import (
 	"github.com/emersion/go-message/charset"
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
+
+	"github.com/followupd/followupd/internal/mimelimit"
 )
 
 // Size caps on the parts handed on. A part above its cap is skipped (and, in
 // the watcher, never fetched).
 const (
 	// MaxCalendarPart is the largest invitation part kept, decoded.
-	MaxCalendarPart = 1 << 20
+	MaxCalendarPart = mimelimit.MaxCalendarBytes
 	// DefaultMaxText is the largest text/plain or text/html body kept, decoded.
-	DefaultMaxText = 256 << 10
+	DefaultMaxText = mimelimit.MaxTextBytes
 	// maxInvitations caps the invitation parts kept from one message: a
 	// hostile message with thousands of tiny .ics parts is cut short.
 	maxInvitations = 16
 	// maxHeaderBytes caps the top-level header read from one message.
-	maxHeaderBytes = 1 << 20
+	maxHeaderBytes = mimelimit.MaxHeaderBytes
 )
 
 // Message is what the watcher hands on for each new message: the header and
@@ -47,6 +49,9 @@ type Message struct {
 	// are not attachments, decoded to UTF-8; empty when absent or above the
 	// size cap.
 	Text, HTML string
+	// Limits names each limit of package mimelimit that reading the message
+	// hit, once, in the order hit: the parts beyond it were skipped.
+	Limits []string
 }
 
 // partKind is what a leaf MIME part is to followupd.
@@ -192,6 +197,10 @@ func (c *collector) limit(kind partKind) int {
 // add decodes one leaf entity of the given kind into the message.
 func (c *collector) add(e *message.Entity, kind partKind, mediaType string, params map[string]string) {
 	b, err := decodeEntity(e, kind, mediaType, params, c.limit(kind))
+	if errors.Is(err, errPartTooLarge) {
+		c.msg.Limits = appendLimit(c.msg.Limits, mimelimit.LimitTextBytes)
+		return
+	}
 	if err != nil {
 		c.skipped = append(c.skipped, skippedPart{mediaType, err})
 		return
@@ -236,25 +245,29 @@ func ExtractInvitations(r io.Reader) ([][]byte, error) {
 }
 
 func (c *collector) readWhole(r io.Reader) error {
-	e, err := message.ReadWithOptions(r, &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes})
+	budget := mimelimit.NewReader(r)
+	e, err := message.ReadWithOptions(budget, &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes})
 	if e == nil {
+		// go-message reads ahead in 4 KiB chunks: a header that failed
+		// after that much was read ran into its cap.
+		if mimelimit.LimitOf(err) == "" && budget.Consumed() >= maxHeaderBytes {
+			err = &mimelimit.Error{Limit: mimelimit.LimitHeaderBytes}
+		}
 		return fmt.Errorf("read message header: %w", err)
+	}
+	if e.Header.Len() > mimelimit.MaxHeaderFields {
+		return fmt.Errorf("read message header: %w", &mimelimit.Error{Limit: mimelimit.LimitHeaderFields})
 	}
 	c.msg.Header = mail.Header{Header: e.Header.Copy()}
 	// A walk error (a broken multipart body) keeps what was read before it.
-	_ = e.Walk(func(_ []int, part *message.Entity, err error) error {
-		if part == nil {
-			return err
-		}
-		if mt, _ := mediaTypeOf(part.Header); strings.HasPrefix(mt, "multipart/") {
-			return nil
-		}
+	hit, _ := mimelimit.Walk(e, budget.Budget(), func(part *message.Entity) error {
 		kind, mt, params := classifyEntity(part.Header)
 		if c.wants(kind) {
 			c.add(part, kind, mt, params)
 		}
 		return nil
 	})
+	c.msg.Limits = append(c.msg.Limits, hit...)
 	return nil
 }
 

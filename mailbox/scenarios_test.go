@@ -239,7 +239,7 @@ func scenarioPoll(t *testing.T, e mailEnv) {
 // waitFor polls cond for up to 10 s.
 func waitFor(t *testing.T, cond func() bool, what string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(mailtest.Scaled(10 * time.Second))
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/followupd/followupd/internal/mimelimit"
 )
 
 // stuckSkipAfter is how many failed sessions in a row (the connection lost,
@@ -158,6 +160,9 @@ func (w *Watcher) syncChunk(ctx context.Context, s *session, folder string, chun
 			switch {
 			case errors.As(err, &ie):
 				return w.refusedFetch(ctx, folder, st, uid, err, log)
+			case errors.As(err, &ue) && mimelimit.LimitOf(err) != "":
+				log.Warn("message skipped: a reading limit was reached", slog.Uint64("uid", uint64(uid)),
+					slog.String("message_id", messageID(meta)), slog.String("limit", mimelimit.LimitOf(err)))
 			case errors.As(err, &ue):
 				log.Error("message skipped: it cannot be read", slog.Uint64("uid", uint64(uid)),
 					slog.String("message_id", messageID(meta)), slog.Any("error", err))
@@ -210,12 +215,15 @@ func (w *Watcher) fetchMessage(s *session, folder string, meta *imapclient.Fetch
 	if meta.BodyStructure == nil {
 		return Message{}, &unreadableError{errors.New("the server sent no body structure")}
 	}
-	parts, tooBig := planParts(meta.BodyStructure, w.maxText)
+	parts, tooBig, hit := planParts(meta.BodyStructure, w.maxText)
 	for _, p := range tooBig {
 		log.Info("message part not fetched: above the size cap", slog.Uint64("uid", uint64(uid)),
-			slog.String("type", p.mediaType), slog.Uint64("size", uint64(p.size)))
+			slog.String("type", p.mediaType), slog.Uint64("size", uint64(p.size)), slog.String("limit", mimelimit.LimitTextBytes))
 	}
-	header := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
+	// The header is fetched up to one byte past its cap, to tell a header
+	// at the cap from one above it without fetching an endless one whole.
+	header := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true,
+		Partial: &imap.SectionPartial{Offset: 0, Size: mimelimit.MaxHeaderBytes + 1}}
 	sections := []*imap.FetchItemBodySection{header}
 	for _, p := range parts {
 		if p.mime != nil {
@@ -230,8 +238,12 @@ func (w *Watcher) fetchMessage(s *session, folder string, meta *imapclient.Fetch
 	case len(bufs) == 0:
 		return Message{}, &unreadableError{errors.New("the message is gone")}
 	}
+	budget := mimelimit.NewBudget()
 	buf := bufs[0]
 	rawHeader := buf.FindBodySection(header)
+	if len(rawHeader) > mimelimit.MaxHeaderBytes {
+		return Message{}, &unreadableError{&mimelimit.Error{Limit: mimelimit.LimitHeaderBytes}}
+	}
 	h, err := parseHeader(rawHeader)
 	if err != nil {
 		return Message{}, &unreadableError{err}
@@ -239,12 +251,23 @@ func (w *Watcher) fetchMessage(s *session, folder string, meta *imapclient.Fetch
 	if h.Len() == 0 { // what a server sends for bytes it could not parse
 		return Message{}, &unreadableError{errors.New("the message has no header")}
 	}
-	m := Message{Folder: folder, UID: uint32(uid), InternalDate: meta.InternalDate, Header: h}
+	if h.Len() > mimelimit.MaxHeaderFields {
+		return Message{}, &unreadableError{&mimelimit.Error{Limit: mimelimit.LimitHeaderFields}}
+	}
+	m := Message{Folder: folder, UID: uint32(uid), InternalDate: meta.InternalDate, Header: h, Limits: hit}
 	c := &collector{maxText: w.maxText, wantText: true, msg: &m}
 	for _, p := range parts {
+		if budget.Expired() {
+			m.Limits = append(m.Limits, mimelimit.LimitBudget)
+			break
+		}
 		mimeHeader := rawHeader
 		if p.mime != nil {
 			mimeHeader = buf.FindBodySection(p.mime)
+			if len(mimeHeader) > mimelimit.MaxPartHeaderBytes {
+				m.Limits = appendLimit(m.Limits, mimelimit.LimitHeaderBytes)
+				continue
+			}
 		}
 		if err := c.readPart(mimeHeader, buf.FindBodySection(p.body), p.kind); err != nil {
 			c.skipped = append(c.skipped, skippedPart{p.mediaType, err})
@@ -253,6 +276,10 @@ func (w *Watcher) fetchMessage(s *session, folder string, meta *imapclient.Fetch
 	for _, sk := range c.skipped {
 		log.Warn("message part skipped", slog.Uint64("uid", uint64(uid)),
 			slog.String("type", sk.mediaType), slog.Any("error", sk.err))
+	}
+	for _, l := range m.Limits {
+		log.Warn("message parts skipped: a reading limit was reached", slog.Uint64("uid", uint64(uid)),
+			slog.String("limit", l))
 	}
 	return m, nil
 }
@@ -275,13 +302,22 @@ func fetchCap(decoded int) uint32 { return uint32(2 * decoded) }
 // planParts picks the parts to fetch from a body structure, the same way
 // ReadMessage picks them from a whole message. Parts above their size cap
 // come back apart, to be logged.
-func planParts(bs imap.BodyStructure, maxText int) (want, tooBig []plannedPart) {
+func planParts(bs imap.BodyStructure, maxText int) (want, tooBig []plannedPart, hit []string) {
 	_, single := bs.(*imap.BodyStructureSinglePart)
 	var haveText, haveHTML bool
-	calendars := 0
+	calendars, parts := 0, 0
 	bs.Walk(func(path []int, part imap.BodyStructure) bool {
+		if parts >= mimelimit.MaxParts {
+			hit = appendLimit(hit, mimelimit.LimitParts)
+			return false
+		}
+		parts++
 		sp, ok := part.(*imap.BodyStructureSinglePart)
 		if !ok {
+			if len(path) >= mimelimit.MaxDepth {
+				hit = appendLimit(hit, mimelimit.LimitDepth)
+				return false
+			}
 			return true
 		}
 		var disp string
@@ -316,13 +352,22 @@ func planParts(bs imap.BodyStructure, maxText int) (want, tooBig []plannedPart) 
 			p.body = &imap.FetchItemBodySection{Specifier: imap.PartSpecifierText, Peek: true}
 		} else {
 			path = slices.Clone(path)
-			p.mime = &imap.FetchItemBodySection{Part: path, Specifier: imap.PartSpecifierMIME, Peek: true}
+			p.mime = &imap.FetchItemBodySection{Part: path, Specifier: imap.PartSpecifierMIME, Peek: true,
+				Partial: &imap.SectionPartial{Offset: 0, Size: mimelimit.MaxPartHeaderBytes + 1}}
 			p.body = &imap.FetchItemBodySection{Part: path, Peek: true}
 		}
 		want = append(want, p)
 		return true
 	})
-	return want, tooBig
+	return want, tooBig, hit
+}
+
+// appendLimit adds limit to hit unless it is there already.
+func appendLimit(hit []string, limit string) []string {
+	if slices.Contains(hit, limit) {
+		return hit
+	}
+	return append(hit, limit)
 }
 
 func lowerKeys(m map[string]string) map[string]string {

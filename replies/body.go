@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message"
+
+	"github.com/followupd/followupd/internal/mimelimit"
 )
 
 // bodyText is the text a reply was written in: its first text/plain part that
@@ -23,7 +25,9 @@ func bodyText(e *message.Entity) string {
 // container that was left out ("html quote gmail_quote"), "" for none.
 func bodyTextCut(e *message.Entity) (text, cut string) {
 	var tp textParts
-	tp.walk(e, 0)
+	// The limits hit are not reported: a reply cut short at one reads as
+	// what came before it, at worst as the Unknown command.
+	_, _ = mimelimit.Walk(e, mimelimit.NewBudget(), tp.visit)
 	if strings.TrimSpace(tp.plain) != "" {
 		return tp.plain, ""
 	}
@@ -37,30 +41,11 @@ func bodyTextCut(e *message.Entity) (text, cut string) {
 type textParts struct {
 	plain, html         string
 	havePlain, haveHTML bool
-	parts               int
 }
 
-func (tp *textParts) walk(e *message.Entity, depth int) {
-	if tp.havePlain || tp.parts >= maxParts {
-		return
-	}
-	tp.parts++
-	if mr := e.MultipartReader(); mr != nil {
-		if depth >= maxDepth {
-			return
-		}
-		for !tp.havePlain && tp.parts < maxParts {
-			p, err := mr.NextPart()
-			if p == nil {
-				return // io.EOF, or a broken multipart body: keep what was found
-			}
-			_ = err // an unknown charset or encoding: the part reads undecoded
-			tp.walk(p, depth+1)
-		}
-		return
-	}
+func (tp *textParts) visit(e *message.Entity) error {
 	if disp, _, err := e.Header.ContentDisposition(); err == nil && strings.EqualFold(disp, "attachment") {
-		return
+		return nil
 	}
 	mediaType, params := contentType(e.Header)
 	switch mediaType {
@@ -70,14 +55,16 @@ func (tp *textParts) walk(e *message.Entity, depth int) {
 			text = unflow(text, strings.EqualFold(params["delsp"], "yes"))
 		}
 		if strings.TrimSpace(text) == "" {
-			return // an empty plain part beside an HTML one: read the HTML
+			return nil // an empty plain part beside an HTML one: read the HTML
 		}
 		tp.plain, tp.havePlain = text, true
+		return mimelimit.ErrStop
 	case "text/html":
 		if !tp.haveHTML {
 			tp.html, tp.haveHTML = readText(e.Body), true
 		}
 	}
+	return nil
 }
 
 // contentType is the part's lower-cased media type and parameters; a part

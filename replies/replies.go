@@ -21,6 +21,7 @@ import (
 	"github.com/emersion/go-message/textproto"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/mimelimit"
 	"github.com/followupd/followupd/interview"
 )
 
@@ -125,11 +126,10 @@ func (r Rules) location() *time.Location {
 
 // Limits on what Read looks at, so that a huge or hostile message costs little.
 const (
-	maxHeaderBytes = 1 << 20
-	maxBodyBytes   = 32 << 20
-	maxTextBytes   = 1 << 20 // of the one text part read
-	maxParts       = 200
-	maxDepth       = 8
+	maxHeaderBytes = mimelimit.MaxHeaderBytes
+	maxBodyBytes   = mimelimit.MaxScanBytes
+	maxTextBytes   = mimelimit.MaxTextBytes // of the one text part read
+	maxDepth       = mimelimit.MaxDepth
 	maxReferences  = 100
 )
 

@@ -34,14 +34,14 @@ func TestChoresPanicAndOverrun(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- c.Run(ctx) }()
 	// Wait (bounded) until each chore has had at least two turns' chance.
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(mailtest.Scaled(20 * time.Second))
 	for (panics.Load() < 2 || fastRuns.Load() < 2) && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(mailtest.Scaled(10 * time.Second)):
 		t.Fatal("Run did not return after cancel: a chore in flight ignored the context")
 	}
 	if panics.Load() < 2 {

@@ -94,7 +94,7 @@ func startChild(t *testing.T, cfgPath string) *child {
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(mailtest.Scaled(20 * time.Second))
 	for !strings.Contains(c.stderr.String(), childReady) {
 		if time.Now().After(deadline) {
 			_ = c.cmd.Process.Kill()
@@ -171,7 +171,7 @@ func TestCrashRecovery(t *testing.T) {
 		mark       int
 	)
 	settle := func() (delivered, dups int) {
-		time.Sleep(30 * time.Millisecond) // a message the server was reading when the child died
+		be.WaitNoSession(t, 10*time.Second) // a message the server was reading when the child died
 		msgs := be.Messages()
 		for _, m := range msgs[mark:] {
 			if seen[m.MessageID] {
@@ -205,7 +205,7 @@ func TestCrashRecovery(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(mailtest.Scaled(30 * time.Second))
 	for {
 		open, err := st.OpenReminders(context.Background())
 		if err != nil {

@@ -615,7 +615,7 @@ func TestRunSleepsUntilDueAndWakesOnKick(t *testing.T) {
 		if err != nil {
 			t.Errorf("Run returned %v after cancel, want nil", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(mailtest.Scaled(10 * time.Second)):
 		t.Fatal("Run did not return after cancel")
 	}
 }

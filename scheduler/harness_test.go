@@ -288,7 +288,7 @@ func (c *fakeClock) waitTimer(t testing.TB) time.Duration {
 	select {
 	case d := <-c.created:
 		return d
-	case <-time.After(10 * time.Second):
+	case <-time.After(mailtest.Scaled(10 * time.Second)):
 		t.Fatal("the dispatcher never went to sleep")
 		return 0
 	}

@@ -118,7 +118,7 @@ path = %q
 		t.Fatalf("reminder %s (%s), want sent", r.State, r.LastError)
 	}
 	ctx := context.Background()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(mailtest.Scaled(20 * time.Second))
 	for {
 		found, err := mb.HasMessageID(ctx, "INBOX", r.MessageID)
 		if err != nil {

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/followupd/followupd/internal/mailtest"
 )
 
 // TestMain lets the test binary stand in for the followupd binary: with
@@ -61,7 +63,7 @@ source = "`+sample+`"
 
 	// Wait until `followupd list --json` shows the sample's interviews.
 	var listed []map[string]any
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(mailtest.Scaled(30 * time.Second))
 	for time.Now().Before(deadline) {
 		out, err := followupd(t, dir, "list", "--json", "--config", cfg).Output()
 		if err == nil && json.Unmarshal(out, &listed) == nil && len(listed) == 2 {
@@ -99,8 +101,8 @@ source = "`+sample+`"
 		if err != nil {
 			t.Errorf("followupd run exited with %v after SIGTERM, want 0; log:\n%s", err, logs.String())
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("followupd run did not stop within 20 s of SIGTERM; log:\n%s", logs.String())
+	case <-time.After(mailtest.Scaled(20 * time.Second)):
+		t.Fatalf("followupd run did not stop within %v of SIGTERM; log:\n%s", mailtest.Scaled(20*time.Second), logs.String())
 	}
 	if !strings.Contains(logs.String(), "followupd stopped") {
 		t.Errorf("no clean-stop line in the log:\n%s", logs.String())

@@ -67,6 +67,7 @@ type SMTPServer struct {
 	received []SMTPMessage
 	auths    int  // AUTH attempts, successful or not
 	lastTLS  bool // whether the last session began over TLS
+	sessions int  // sessions open now: begun and not yet logged out
 }
 
 // SMTPOption changes how StartSMTP sets the server up.
@@ -192,7 +193,7 @@ func (s *SMTPServer) Arrived() <-chan struct{} { return s.arrived }
 // the test after timeout.
 func (s *SMTPServer) WaitMessages(t testing.TB, n int, timeout time.Duration) []SMTPMessage {
 	t.Helper()
-	deadline := time.After(timeout)
+	deadline := time.After(Scaled(timeout))
 	for {
 		if got := s.Messages(); len(got) >= n {
 			return got
@@ -202,6 +203,27 @@ func (s *SMTPServer) WaitMessages(t testing.TB, n int, timeout time.Duration) []
 		case <-deadline:
 			t.Fatalf("%d messages after %v, want %d", len(s.Messages()), timeout, n)
 		}
+	}
+}
+
+// WaitNoSession waits until every session has ended (go-smtp ends one when
+// its client quits or its connection breaks), so that a message a killed
+// client was sending is either accepted or dropped for good; it fails the
+// test after timeout (scaled).
+func (s *SMTPServer) WaitNoSession(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(Scaled(timeout))
+	for {
+		s.mu.Lock()
+		n := s.sessions
+		s.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d SMTP sessions still open after %v", n, Scaled(timeout))
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }
 
@@ -272,6 +294,7 @@ func (b smtpBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 		return nil, b.s.hello
 	}
 	_, b.s.lastTLS = c.TLSConnectionState()
+	b.s.sessions++
 	return &smtpSession{s: b.s}, nil
 }
 
@@ -356,8 +379,13 @@ func (x *smtpSession) Data(r io.Reader) error {
 	return x.s.accept(m)
 }
 
-func (x *smtpSession) Reset()        { x.cur = SMTPMessage{} }
-func (x *smtpSession) Logout() error { return nil }
+func (x *smtpSession) Reset() { x.cur = SMTPMessage{} }
+func (x *smtpSession) Logout() error {
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	x.s.sessions--
+	return nil
+}
 
 // discardLog silences go-smtp's reports of dropped connections, which tests cause on
 // purpose.

@@ -1,6 +1,8 @@
 package mailtest
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -261,3 +263,38 @@ func (p *Postfix) start() error {
 // Stop shuts Postfix down at once (its SMTP port closes; mail in its queue stays there).
 // Stopping a stopped server does nothing.
 func (p *Postfix) Stop() { p.srv.stop() }
+
+// Restart stops the server if it runs and starts it again on the same port with the same
+// configuration and queue (mail queued before the stop is delivered afterwards), for
+// outage tests.
+func (p *Postfix) Restart(t testing.TB) {
+	t.Helper()
+	p.Stop()
+	var err error
+	// A port can stay busy for a moment after the old processes are gone.
+	for attempt := 1; attempt <= 20; attempt++ {
+		if err = p.start(); err == nil || !errors.Is(err, errAddrInUse) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("mailtest: restart postfix: %v", err)
+	}
+}
+
+// Submit hands msg to this Postfix through its sendmail command (the local pickup
+// queue, no SMTP AUTH), as mail from outside arrives: it is queued and delivered to
+// Dovecot over LMTP, and kept in the queue while Dovecot is down.
+func (p *Postfix) Submit(t testing.TB, from, to string, msg []byte) {
+	t.Helper()
+	sendmail := findBinary("sendmail")
+	if sendmail == "" {
+		t.Fatal("mailtest: postfix's sendmail is not installed")
+	}
+	cmd := exec.Command(sendmail, "-C", p.confDir, "-f", from, "--", to)
+	cmd.Stdin = bytes.NewReader(msg)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("mailtest: sendmail: %v: %s", err, out)
+	}
+}
