@@ -10,6 +10,7 @@ import (
 
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/interview"
+	"github.com/followupd/followupd/timerules"
 )
 
 // Limits on what a command may ask and how much of it is kept.
@@ -192,23 +193,22 @@ func snoozeUntil(args []string, date time.Time, r Rules) (time.Time, string) {
 		return time.Time{}, snoozeUsage
 	}
 	loc := r.location()
-	local := date.In(loc)
 	switch unit {
 	case "h":
 		if n > maxSnoozeHours {
 			return time.Time{}, fmt.Sprintf("snooze at most %dh", maxSnoozeHours)
 		}
-		return date.Add(time.Duration(n) * time.Hour).UTC(), ""
+		return timerules.SnoozeHours(date, n), ""
 	case "d":
 		if n > maxSnoozeDays {
 			return time.Time{}, fmt.Sprintf("snooze at most %dd", maxSnoozeDays)
 		}
-		return sameClockOn(local, config.DateOf(local).AddDays(n)), ""
+		return timerules.SnoozeDays(date, n, loc), ""
 	default: // "bd"
 		if n > maxSnoozeBusinessDays {
 			return time.Time{}, fmt.Sprintf("snooze at most %dbd", maxSnoozeBusinessDays)
 		}
-		return sameClockOn(local, addBusinessDays(config.DateOf(local), n, r.Schedule)), ""
+		return timerules.SnoozeBusinessDays(date, n, r.Schedule, loc), ""
 	}
 }
 
@@ -289,30 +289,7 @@ func looksLikeClock(w string) bool {
 // tomorrow is the day after the reply's date in the owner's zone, at the
 // configured follow-up time.
 func tomorrow(date time.Time, r Rules) time.Time {
-	loc := r.location()
-	return r.Schedule.FollowUpTime.On(config.DateOf(date.In(loc)).AddDays(1), loc).UTC()
-}
-
-// sameClockOn is the instant at local's wall-clock time on day d, in local's
-// zone: "2d" from Saturday 14:00 is Monday 14:00 across a DST change. A time
-// in a spring-forward gap moves forward by the gap, as config.ClockTime.On
-// does for every due time.
-func sameClockOn(local time.Time, d config.Date) time.Time {
-	clock := config.ClockTime{Hour: local.Hour(), Minute: local.Minute()}
-	sub := time.Duration(local.Second())*time.Second + time.Duration(local.Nanosecond())
-	return clock.On(d, local.Location()).Add(sub).UTC()
-}
-
-// addBusinessDays is the nth business day after d: weekends and the
-// schedule's holidays do not count.
-func addBusinessDays(d config.Date, n int, s config.Schedule) config.Date {
-	for n > 0 {
-		d = d.AddDays(1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday && !s.IsHoliday(d) {
-			n--
-		}
-	}
-	return d
+	return timerules.Tomorrow(date, r.Schedule, r.location())
 }
 
 func truncateRunes(s string, n int) string {

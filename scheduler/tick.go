@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
 // work is what one open reminder needs next.
@@ -101,7 +102,7 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (time.Time, error)
 			next = t
 		}
 	}
-	quietUntil := OutOfQuietHours(now, d.cfg.Schedule.QuietHours, d.cfg.Owner.Location)
+	quietUntil := timerules.OutOfQuietHours(now, d.cfg.Schedule.QuietHours, d.cfg.Owner.Location)
 	worked := false // whether a send was made (and rescheduled its reminder)
 	for _, w := range todo {
 		if ctx.Err() != nil {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/followupd/followupd/timerules"
 )
 
 // Application stages (Application.Stage).
@@ -269,9 +271,9 @@ func closeReminders(ctx context.Context, tx *sql.Tx, appID int64, cause, where, 
 	return out, rows.Close()
 }
 
-// applicationKey is what grouping compares: the company as companyKey
+// applicationKey is what grouping compares: the company as timerules.CompanyKey
 // makes it.
-func applicationKey(company string) string { return companyKey(company) }
+func applicationKey(company string) string { return timerules.CompanyKey(company) }
 
 // applicationOf returns the application of an interview, linking it first
 // when it has none.

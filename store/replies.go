@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/interview"
+	"github.com/followupd/followupd/timerules"
 )
 
 // ErrAlreadyHandled is returned by ApplyOwnerCommand for a message whose
@@ -297,7 +298,7 @@ func (o *ownerTx) apply(iv InterviewRecord) (bool, error) {
 			return false, fmt.Errorf("formality %q is neither formal nor casual", c.Formality)
 		}
 		changed := iv.Formality != c.Formality
-		key := companyKey(iv.Company)
+		key := timerules.CompanyKey(iv.Company)
 		if key == "" {
 			_, err := o.exec("UPDATE interviews SET formality = ?, updated_at = ? WHERE id = ? AND formality <> ?",
 				c.Formality, o.now, iv.ID, c.Formality)
@@ -353,19 +354,6 @@ func (o *ownerTx) exec(query string, args ...any) (bool, error) {
 		return false, fmt.Errorf("apply %s: %w", o.c.Action, err)
 	}
 	return n > 0, nil
-}
-
-// companyKey is the name a company's formality is remembered under: spaces
-// trimmed and ASCII letters lower-cased, exactly as SQLite's trim() and
-// lower() make it, so that the triggers of migration 0002 find it.
-func companyKey(company string) string {
-	b := []byte(strings.Trim(company, " "))
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // OwnerMessageHandled reports whether a message with this Message-ID was

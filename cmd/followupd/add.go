@@ -12,8 +12,8 @@ import (
 
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/interview"
-	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
 // manualSource is the source of the interviews `followupd add` stores. It
@@ -53,7 +53,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	}
 	now := time.Now()
 	return withStore(ctx, e, cfg, func(st *store.Store, _ string) error {
-		_, err := st.Apply(ctx, store.Report{Source: manualSource, Interviews: []interview.Interview{iv}}, now, scheduler.Planner(cfg))
+		_, err := st.Apply(ctx, store.Report{Source: manualSource, Interviews: []interview.Interview{iv}}, now, timerules.Planner(cfg))
 		if err != nil {
 			return err
 		}
