@@ -177,4 +177,3 @@ func TestParseCommandLimits(t *testing.T) {
 		t.Errorf("Line has %d runes, want at most %d", n, maxLineRunes+1)
 	}
 }
-

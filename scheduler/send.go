@@ -296,8 +296,7 @@ func (d *Dispatcher) others(ctx context.Context, rec store.InterviewRecord, now 
 		}
 		live := o.Start.After(now)
 		for _, r := range o.Reminders {
-			switch r.State {
-			case store.StatePending, store.StateSending, store.StateSent:
+			if r.State.Open() {
 				live = true
 			}
 		}

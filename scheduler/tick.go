@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/store"
 	"github.com/followupd/followupd/timerules"
 )
@@ -33,11 +34,7 @@ func (d *Dispatcher) next(r store.ReminderRecord) work {
 	s := d.cfg.Schedule
 	switch r.State {
 	case store.StatePending:
-		w := work{r: r, at: r.Due}
-		if !r.NextAttempt.IsZero() {
-			w.at = r.NextAttempt
-		}
-		return w
+		return work{r: r, at: r.NextSend(s.NagEvery)}
 	case store.StateSending:
 		w := work{r: r, inFlight: true}
 		if !r.SentAt.IsZero() {
@@ -47,10 +44,7 @@ func (d *Dispatcher) next(r store.ReminderRecord) work {
 	}
 	// Sent: the next nudge, or the expiry after the last one, is due at
 	// next_attempt (set when the last send went out, or by a snooze).
-	at := r.NextAttempt
-	if at.IsZero() {
-		at = r.SentAt.Add(time.Duration(r.NagsSent+1) * s.NagEvery)
-	}
+	at := r.NextSend(s.NagEvery)
 	// An owner's snooze earns one more nudge even past the limit.
 	if r.NagsSent >= s.NagLimit && !r.Snoozed {
 		return work{r: r, at: at, expire: true}
@@ -180,7 +174,7 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (time.Time, error)
 
 // resolve ends a reminder without sending; a reminder someone else changed
 // meanwhile is left alone.
-func (d *Dispatcher) resolve(ctx context.Context, w work, state, note string, now time.Time, log *slog.Logger) error {
+func (d *Dispatcher) resolve(ctx context.Context, w work, state interview.State, note string, now time.Time, log *slog.Logger) error {
 	err := d.store.ResolveReminder(ctx, w.r.ID, state, "", note, now)
 	switch {
 	case errors.Is(err, store.ErrChanged), errors.Is(err, store.ErrNotFound):
@@ -189,7 +183,7 @@ func (d *Dispatcher) resolve(ctx context.Context, w work, state, note string, no
 	case err != nil:
 		return err
 	}
-	log.Info("reminder ended without sending", slog.String("state", state), slog.String("why", note))
+	log.Info("reminder ended without sending", slog.String("state", string(state)), slog.String("why", note))
 	return nil
 }
 

@@ -236,9 +236,9 @@ func (o *ownerTx) interview(id int64) (InterviewRecord, error) {
 }
 
 // answerable lists, as SQL, the states a reminder leaves when the owner
-// confirms or skips it, as in the dispatcher's resolvableFrom: not yet
+// confirms or skips it, interview.AnswerableStates: not yet
 // sent, in flight, awaiting an answer, or given up on by the dispatcher.
-const answerable = "('pending', 'sending', 'sent', 'failed', 'expired')"
+var answerable = answerableSet
 
 // apply makes the change and reports whether anything changed.
 func (o *ownerTx) apply(iv InterviewRecord) (bool, error) {
@@ -282,7 +282,7 @@ func (o *ownerTx) apply(iv InterviewRecord) (bool, error) {
 		}
 		// As CancelInterview: what is still open; a failed one is resolved.
 		b, err := o.exec(`UPDATE reminders SET state = ?, resolved_at = ?, next_attempt = NULL
-			WHERE interview_id = ? AND state IN ('pending', 'sending', 'sent')`, StateCancelled, o.now, iv.ID)
+			WHERE interview_id = ? AND state IN `+openSet, StateCancelled, o.now, iv.ID)
 		return a || b, err
 
 	case ActionNotes:

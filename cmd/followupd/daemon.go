@@ -238,7 +238,7 @@ func writeListJSON(w io.Writer, ivs []store.InterviewRecord, health store.Sender
 		}
 		for _, rem := range r.Reminders {
 			st := standing(rem, health, now)
-			li.Reminders = append(li.Reminders, listReminder{ID: rem.ID, Kind: string(rem.Kind), State: rem.State,
+			li.Reminders = append(li.Reminders, listReminder{ID: rem.ID, Kind: string(rem.Kind), State: string(rem.State),
 				Due: utc(rem.Due), Attempts: rem.Attempts, NextAttempt: utc(rem.NextAttempt), Held: st.word == "held",
 				Snoozed: st.word == "snoozed", LastError: rem.LastError})
 		}

@@ -28,10 +28,7 @@ func standing(r store.ReminderRecord, h store.SenderHealth, now time.Time) stand
 	held := strings.HasPrefix(r.LastError, "held: ")
 	switch r.State {
 	case store.StatePending:
-		at := r.Due
-		if !r.NextAttempt.IsZero() {
-			at = r.NextAttempt
-		}
+		at := r.NextSend(0) // its next attempt, else its due time
 		switch {
 		case (held || !at.After(now)) && !h.OK:
 			return standingOf{"held", at, "due"}
@@ -49,7 +46,7 @@ func standing(r store.ReminderRecord, h store.SenderHealth, now time.Time) stand
 	case store.StateSending:
 		return standingOf{"sending", time.Time{}, ""}
 	}
-	return standingOf{r.State, time.Time{}, ""}
+	return standingOf{string(r.State), time.Time{}, ""}
 }
 
 // when shows t in loc, with the year only when it is not this year.

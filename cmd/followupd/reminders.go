@@ -271,14 +271,13 @@ func pickReminder(rec store.InterviewRecord, kind string, forDone bool) (store.R
 		return store.ReminderRecord{}, fmt.Errorf("interview #%d has no %s follow-up", rec.ID, k)
 	}
 	for _, r := range rec.Reminders { // ordered by due time
-		switch r.State {
-		case store.StatePending, store.StateSending, store.StateSent:
+		if r.State.Open() {
 			return r, nil
 		}
 	}
 	var states []string
 	for _, r := range rec.Reminders {
-		states = append(states, string(r.Kind)+" "+r.State)
+		states = append(states, string(r.Kind)+" "+string(r.State))
 	}
 	if len(states) == 0 {
 		return store.ReminderRecord{}, fmt.Errorf("interview #%d has no follow-ups", rec.ID)
