@@ -9,6 +9,7 @@ import (
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/detect"
+	"github.com/followupd/followupd/internal/backoff"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/store"
@@ -55,8 +56,7 @@ func (d *Daemon) refreshCalendar(ctx context.Context, cal config.Calendar, log *
 		return
 	}
 	h.failures++
-	turns := min(1<<min(h.failures-1, 10), maxBackoffTurns)
-	h.nextTry = now.Add(time.Duration(turns) * cal.Refresh)
+	h.nextTry = now.Add(backoff.Policy{Min: cal.Refresh, Max: maxBackoffTurns * cal.Refresh}.Step(h.failures))
 	if msg := err.Error(); msg != h.lastError {
 		h.lastError = msg
 		log.Warn("calendar source failed; keeping its last good state", slog.Any("error", err), slog.Time("retry_at", h.nextTry))

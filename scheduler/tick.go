@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/followupd/followupd/internal/backoff"
 	"log/slog"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -191,8 +191,7 @@ func (d *Dispatcher) resolve(ctx context.Context, w work, state interview.State,
 // failed: minBackoff doubled per earlier attempt, capped at maxBackoff, less
 // a random part of up to a quarter so that retries do not line up.
 func (d *Dispatcher) backoff(attempts int) time.Duration {
-	w := doubled(d.minBackoff, attempts-1, d.maxBackoff)
-	return w - rand.N(w/4+1)
+	return backoff.Policy{Min: d.minBackoff, Max: d.maxBackoff, Jitter: 0.25}.Delay(attempts)
 }
 
 // roundDuration shows a lateness the way a person would say it.
