@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/timerules"
 )
@@ -45,11 +46,11 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 		return Reply{Command: Unknown, Hint: "the reply has no text of its own"}
 	}
 	line := trimSpace(lines[k])
-	rep := Reply{Line: truncateRunes(line, maxLineRunes)}
+	rep := Reply{Line: tidy.TruncateRunes(line, maxLineRunes)}
 
 	if notes, ok := notesAfter(line); ok {
 		rest := append([]string{notes}, lines[k+1:]...)
-		rep.Notes = truncateBytes(joinNotes(rest), maxNotesBytes)
+		rep.Notes = tidy.TruncateBytes(joinNotes(rest), maxNotesBytes)
 		if rep.Notes == "" {
 			rep.Command, rep.Hint = Unknown, "notes: needs the notes after it"
 			return rep
@@ -109,7 +110,7 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 			rep.Command, rep.Hint = Unknown, "unknown command \"not\"; to undo what an employer's message changed write: not a rejection"
 		}
 	default:
-		rep.Command, rep.Hint = Unknown, fmt.Sprintf("unknown command %q", truncateRunes(words[0], 40))
+		rep.Command, rep.Hint = Unknown, fmt.Sprintf("unknown command %q", tidy.TruncateRunes(words[0], 40))
 	}
 	return rep
 }
@@ -290,24 +291,6 @@ func looksLikeClock(w string) bool {
 // configured follow-up time.
 func tomorrow(date time.Time, r Rules) time.Time {
 	return timerules.Tomorrow(date, r.Schedule, r.location())
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
-
-// truncateBytes cuts s to at most n bytes at a rune boundary.
-func truncateBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // notEmployer recognises what follows "not" in "not a rejection", "not an

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/store"
 	"github.com/followupd/followupd/timerules"
@@ -66,7 +67,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 				continue
 			}
 			loc := cfg.Owner.Location
-			fmt.Fprintf(e.stdout, "#%d: %s, %s\n", rec.ID, clean(rec.Summary), rec.Start.In(loc).Format("Mon 2 Jan 2006 15:04 MST"))
+			fmt.Fprintf(e.stdout, "#%d: %s, %s\n", rec.ID, tidy.OneLine(rec.Summary), rec.Start.In(loc).Format("Mon 2 Jan 2006 15:04 MST"))
 			for _, r := range rec.Reminders {
 				fmt.Fprintf(e.stdout, "  %s #%d due %s\n", r.Kind, r.ID, r.Due.In(loc).Format("Mon 2 Jan 2006 15:04 MST"))
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/daemon"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/replies"
 	"github.com/followupd/followupd/store"
@@ -163,7 +164,7 @@ func runRetry(ctx context.Context, e *env, args []string) (err error) {
 				}
 				return err
 			}
-			fmt.Fprintf(e.stdout, "#%d: the %s goes out again shortly (it failed: %s).\n", rec.ID, noun(r.Kind), clean(r.LastError))
+			fmt.Fprintf(e.stdout, "#%d: the %s goes out again shortly (it failed: %s).\n", rec.ID, noun(r.Kind), tidy.OneLine(r.LastError))
 		}
 		fmt.Fprintln(e.stdout, pickedUp)
 		return nil
