@@ -35,9 +35,11 @@ var (
 	// answerableStates are those the owner may still confirm, skip or
 	// snooze: the open ones, and those the dispatcher gave up on.
 	answerableStates = []State{StatePending, StateSending, StateSent, StateFailed, StateExpired}
-	// snoozableStates are the answerable ones not in flight: a snooze
-	// takes a failed or expired reminder up again.
-	snoozableStates = []State{StatePending, StateSent, StateFailed, StateExpired}
+	// givenUpStates are resolved by the dispatcher without an answer.
+	givenUpStates = []State{StateFailed, StateExpired}
+	// snoozableStates are the answerable ones not in flight: waiting, or
+	// given up (a snooze takes a failed or expired reminder up again).
+	snoozableStates = slices.Concat(waitingStates, givenUpStates)
 )
 
 // OpenStates lists the states that are not resolved: pending, sending, sent.
@@ -49,6 +51,10 @@ func WaitingStates() []State { return slices.Clone(waitingStates) }
 // AnswerableStates lists the states the owner may still act on: the open
 // ones, failed and expired.
 func AnswerableStates() []State { return slices.Clone(answerableStates) }
+
+// GivenUpStates lists the states the dispatcher resolves a reminder to
+// without the owner's answer: failed, expired.
+func GivenUpStates() []State { return slices.Clone(givenUpStates) }
 
 // SnoozableStates lists the states a snooze applies to: the answerable
 // ones except sending.

@@ -227,8 +227,8 @@ var snoozeUpdate = `UPDATE reminders SET
 	state = CASE WHEN state IN ` + waitingSet + ` THEN state
 		WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END,
 	next_attempt = CASE WHEN state = 'pending' AND due >= ? THEN NULL ELSE ? END,
-	attempts = CASE WHEN state IN ('failed', 'expired') THEN 0 ELSE attempts END,
-	last_error = CASE WHEN state IN ('failed', 'expired') THEN '' ELSE last_error END,
+	attempts = CASE WHEN state IN ` + givenUpSet + ` THEN 0 ELSE attempts END,
+	last_error = CASE WHEN state IN ` + givenUpSet + ` THEN '' ELSE last_error END,
 	snoozed = CASE WHEN sent_at IS NULL THEN 0 ELSE 1 END,
 	resolved_at = NULL
 	WHERE id = ? AND state IN ` + snoozableSet

@@ -24,4 +24,5 @@ var (
 	waitingSet    = stateSet(interview.WaitingStates())
 	answerableSet = stateSet(interview.AnswerableStates())
 	snoozableSet  = stateSet(interview.SnoozableStates())
+	givenUpSet    = stateSet(interview.GivenUpStates())
 )
