@@ -215,7 +215,7 @@ func (w *Watcher) runAuxGuarded(ctx context.Context) {
 			return
 		}
 		w.log.Error("imap second connection failed; restarting it", slog.Any("panic", p))
-		if !sleep(ctx, w.maxBackoff) {
+		if !backoff.Sleep(ctx, w.maxBackoff) {
 			return
 		}
 	}
@@ -236,7 +236,7 @@ func (w *Watcher) runInbox(ctx context.Context) {
 			bo.Reset()
 		}
 		wait := w.retryDelay(err, &bo)
-		if !sleep(ctx, wait) {
+		if !backoff.Sleep(ctx, wait) {
 			return
 		}
 	}
@@ -399,16 +399,4 @@ func (w *Watcher) pollWait(ctx context.Context, s *session, period time.Duration
 	}
 	s.dc.allow(w.readTimeout)
 	return s.c.Noop().Wait()
-}
-
-// sleep waits d or until ctx is done; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
