@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"github.com/emersion/go-ical"
+
+	"github.com/followupd/followupd/internal/tidy"
 )
 
 // maxCachedPeople bounds a decoder's cache of ORGANIZER and ATTENDEE lines.
@@ -174,7 +176,7 @@ func (d *decoder) person(line []byte) (cachedPerson, error) {
 		}
 	}
 	if p.Name == "" || len(cal.Props) != 1 || len(cal.Children) != 0 {
-		return cachedPerson{}, fmt.Errorf("malformed %s line", truncate(string(line), 9))
+		return cachedPerson{}, fmt.Errorf("malformed %s line", tidy.TruncateRunes(string(line), 9))
 	}
 	cp := cachedPerson{kind: propAttendee, person: person(&p)}
 	if p.Name == ical.PropOrganizer {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
+
+	"github.com/followupd/followupd/internal/tidy"
 )
 
 // Options tell Parse how to resolve times.
@@ -228,13 +230,13 @@ func (p *parser) readProps(d *decoder, props []byte) {
 // salvage reports an assumption made to read something rather than skip
 // it.
 func (p *parser) salvage(uid, summary string, err error) {
-	p.cal.Problems = append(p.cal.Problems, Problem{UID: uid, Summary: truncate(summary, 200), Err: err, Salvaged: true})
+	p.cal.Problems = append(p.cal.Problems, Problem{UID: uid, Summary: tidy.TruncateRunes(summary, 200), Err: err, Salvaged: true})
 }
 
 // partial reports a limit reached or data cut short: what was read is
 // kept, but events may be missing from it.
 func (p *parser) partial(uid, summary string, err error) {
-	p.cal.Problems = append(p.cal.Problems, Problem{UID: uid, Summary: truncate(summary, 200), Err: err, Salvaged: true, Partial: true})
+	p.cal.Problems = append(p.cal.Problems, Problem{UID: uid, Summary: tidy.TruncateRunes(summary, 200), Err: err, Salvaged: true, Partial: true})
 }
 
 // dedent removes the indentation of a calendar whose every line is
@@ -279,7 +281,7 @@ func peek(data []byte) (uid, summary string) {
 			if !ok {
 				continue
 			}
-			s := truncate(unescapeText(string(bytes.TrimSpace(v))), 200)
+			s := tidy.TruncateRunes(unescapeText(string(bytes.TrimSpace(v))), 200)
 			if name == "UID" && uid == "" {
 				uid = s
 			} else if name == "SUMMARY" && summary == "" {

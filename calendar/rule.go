@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/teambition/rrule-go"
+
+	"github.com/followupd/followupd/internal/tidy"
 )
 
 // maxInterval bounds INTERVAL: nothing in a real calendar comes near it,
@@ -43,7 +45,7 @@ func buildRule(value string, dtstart, skipTo time.Time, untilWall func(dateTime)
 	}
 	o, err := rrule.StrToROptionInLocation(strings.Join(parts, ";"), time.UTC)
 	if err != nil {
-		return nil, fmt.Errorf("read RRULE %q: %w", truncate(value, 80), err)
+		return nil, fmt.Errorf("read RRULE %q: %w", tidy.TruncateRunes(value, 80), err)
 	}
 	if until != "" {
 		dt, err := parseDateTime(until)
@@ -56,12 +58,12 @@ func buildRule(value string, dtstart, skipTo time.Time, untilWall func(dateTime)
 	}
 	o.Dtstart = dtstart
 	if err := checkRule(o); err != nil {
-		return nil, fmt.Errorf("RRULE %q: %w", truncate(value, 80), err)
+		return nil, fmt.Errorf("RRULE %q: %w", tidy.TruncateRunes(value, 80), err)
 	}
 	skipAhead(o, skipTo)
 	r, err := rrule.NewRRule(*o)
 	if err != nil {
-		return nil, fmt.Errorf("RRULE %q: %w", truncate(value, 80), err)
+		return nil, fmt.Errorf("RRULE %q: %w", tidy.TruncateRunes(value, 80), err)
 	}
 	return r, nil
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
+
+	"github.com/followupd/followupd/internal/tidy"
 )
 
 // wall is a clock reading without a zone: what a DATE or DATE-TIME value
@@ -56,7 +58,7 @@ func parseDateTime(v string) (dateTime, error) {
 			return dt, fmt.Errorf("%w: %q", errBadDateTime, v)
 		}
 	default:
-		return dt, fmt.Errorf("%w: %q", errBadDateTime, truncate(v, 40))
+		return dt, fmt.Errorf("%w: %q", errBadDateTime, tidy.TruncateRunes(v, 40))
 	}
 	fields := []struct {
 		dst      *int
@@ -155,7 +157,7 @@ func inZone(w wall, loc *time.Location) time.Time {
 func parseOffset(v string) (int, error) {
 	v = strings.TrimSpace(v)
 	if len(v) != 5 && len(v) != 7 || v[0] != '+' && v[0] != '-' {
-		return 0, fmt.Errorf("malformed UTC offset %q", truncate(v, 20))
+		return 0, fmt.Errorf("malformed UTC offset %q", tidy.TruncateRunes(v, 20))
 	}
 	h, ok1 := digits(v[1:3])
 	m, ok2 := digits(v[3:5])
@@ -302,14 +304,7 @@ func parseDuration(p *ical.Prop) (duration, error) {
 	}
 	const day = 24 * time.Hour
 	if d < 0 || d > 10*366*day {
-		return duration{}, fmt.Errorf("duration %q out of range", truncate(p.Value, 40))
+		return duration{}, fmt.Errorf("duration %q out of range", tidy.TruncateRunes(p.Value, 40))
 	}
 	return duration{days: int(d / day), exact: d % day}, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }

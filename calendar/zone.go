@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
+
+	"github.com/followupd/followupd/internal/tidy"
 )
 
 // errUnknownZone is returned for a TZID that names no zone we can build.
@@ -168,7 +170,7 @@ func (z *zones) resolve(id string) (*time.Location, error) {
 		def = z.defs[cleanTZID(unescapeText(id))]
 	}
 	if def == nil {
-		return nil, fmt.Errorf("%w %q (no VTIMEZONE for it)", errUnknownZone, truncate(id, 80))
+		return nil, fmt.Errorf("%w %q (no VTIMEZONE for it)", errUnknownZone, tidy.TruncateRunes(id, 80))
 	}
 	if p := def.Props.Get("X-LIC-LOCATION"); p != nil {
 		if loc := loadIANA(cleanTZID(p.Value)); loc != nil {
@@ -177,7 +179,7 @@ func (z *zones) resolve(id string) (*time.Location, error) {
 	}
 	loc, err := vtimezoneLocation(id, def)
 	if err != nil {
-		return nil, fmt.Errorf("%w %q: %w", errUnknownZone, truncate(id, 80), err)
+		return nil, fmt.Errorf("%w %q: %w", errUnknownZone, tidy.TruncateRunes(id, 80), err)
 	}
 	return loc, nil
 }

@@ -9,13 +9,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/backoff"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
@@ -152,7 +152,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 // backoff when it returns early; a run that lasted a while resets the backoff.
 func (d *Daemon) supervise(ctx context.Context, c component) {
 	log := d.log.With(slog.String("component", c.name))
-	backoff := time.Second
+	bo := backoff.Backoff{Policy: backoff.Policy{Min: time.Second, Max: 5 * time.Minute, Jitter: 0.5}}
 	for {
 		started := time.Now()
 		err := runGuarded(ctx, c.run)
@@ -160,16 +160,13 @@ func (d *Daemon) supervise(ctx context.Context, c component) {
 			return
 		}
 		if time.Since(started) > 5*time.Minute {
-			backoff = time.Second
+			bo.Reset()
 		}
-		wait := backoff/2 + rand.N(backoff/2+1)
+		wait := bo.Next()
 		log.Error("component stopped; restarting", slog.Any("error", err), slog.Duration("in", wait))
-		select {
-		case <-ctx.Done():
+		if !backoff.Sleep(ctx, wait) {
 			return
-		case <-time.After(wait):
 		}
-		backoff = min(backoff*2, 5*time.Minute)
 	}
 }
 

@@ -20,8 +20,8 @@ import (
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/replies"
-	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
 // The employer's side (issue 14).
@@ -286,7 +286,7 @@ func (c employerCompose) compose(res store.EmployerResult) ([]store.Outgoing, er
 		if len(res.Closed) == 0 {
 			in.Closed = nil
 		}
-		day := scheduler.AddBusinessDays(config.DateOf(c.now.In(c.cfg.Owner.Location)), 3, c.cfg.Schedule)
+		day := timerules.AddBusinessDays(config.DateOf(c.now.In(c.cfg.Owner.Location)), 3, c.cfg.Schedule)
 		in.AnswerBy = c.cfg.Schedule.FollowUpTime.On(day, c.cfg.Owner.Location)
 		e, err = mailer.OfferOutline(in)
 	case emp.NextRound:
@@ -563,7 +563,7 @@ func (d *Daemon) checkSilence(ctx context.Context) error {
 	n := d.config().Employer.SilenceBusinessDays
 	loc := d.config().Owner.Location
 	after := func(t time.Time) time.Time {
-		day := scheduler.AddBusinessDays(config.DateOf(t.In(loc)), n, d.config().Schedule)
+		day := timerules.AddBusinessDays(config.DateOf(t.In(loc)), n, d.config().Schedule)
 		return d.config().Schedule.FollowUpTime.On(day, loc)
 	}
 	for _, a := range apps {

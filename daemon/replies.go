@@ -388,13 +388,7 @@ func (d *Daemon) handleSentNote(ctx context.Context, m mailbox.Message) error {
 
 // isOpen reports whether a reminder still waits for the owner (or to be
 // sent), or ended without an answer.
-func isOpen(state string) bool {
-	switch state {
-	case store.StatePending, store.StateSending, store.StateSent, store.StateFailed, store.StateExpired:
-		return true
-	}
-	return false
-}
+func isOpen(state interview.State) bool { return state.Answerable() }
 
 // readReply reads m as package replies reads a raw reply. The watcher hands
 // on the header and the decoded text and HTML bodies; they are put back

@@ -432,7 +432,7 @@ func stateWord(r store.ReminderRecord) string {
 	case "":
 		return "not planned"
 	}
-	return r.State
+	return string(r.State)
 }
 
 // target names who and where: "Jane Doe at Acme Corp".

@@ -199,7 +199,7 @@ func wantNextAttempt(kind interview.ReminderKind, at string) func(*testing.T, *r
 	}
 }
 
-func wantCall(state, outcome string) func(*testing.T, *rpEnv) {
+func wantCall(state interview.State, outcome string) func(*testing.T, *rpEnv) {
 	return func(t *testing.T, e *rpEnv) {
 		t.Helper()
 		if r := e.reminder(t, interview.FollowUpCall); r.State != state || r.Outcome != outcome {

@@ -3,7 +3,8 @@ package daemon
 import (
 	"context"
 	"log/slog"
-	"time"
+
+	"github.com/followupd/followupd/internal/backoff"
 )
 
 // storeAttempts is how often a message's store work is tried before the
@@ -18,18 +19,16 @@ const storeAttempts = 3
 // owner's reply for good. work must be safe to repeat: every store call it
 // makes is one transaction, and replies are recorded by Message-ID.
 func (d *Daemon) retrying(ctx context.Context, log *slog.Logger, what string, work func() error) error {
-	wait := d.retryWait
+	p := backoff.Policy{Min: d.retryWait}
 	for attempt := 1; ; attempt++ {
 		err := work()
 		if err == nil || attempt == storeAttempts || ctx.Err() != nil {
 			return err
 		}
+		wait := p.Delay(attempt)
 		log.Warn("message handling failed; retrying", slog.String("work", what), slog.Any("error", err), slog.Duration("in", wait))
-		select {
-		case <-ctx.Done():
+		if !backoff.Sleep(ctx, wait) {
 			return err
-		case <-time.After(wait):
 		}
-		wait *= 2
 	}
 }

@@ -9,10 +9,11 @@ import (
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/detect"
+	"github.com/followupd/followupd/internal/backoff"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
-	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
 // sourceHealth tracks a failing calendar source so that it is retried with
@@ -55,8 +56,7 @@ func (d *Daemon) refreshCalendar(ctx context.Context, cal config.Calendar, log *
 		return
 	}
 	h.failures++
-	turns := min(1<<min(h.failures-1, 10), maxBackoffTurns)
-	h.nextTry = now.Add(time.Duration(turns) * cal.Refresh)
+	h.nextTry = now.Add(backoff.Policy{Min: cal.Refresh, Max: maxBackoffTurns * cal.Refresh}.Step(h.failures))
 	if msg := err.Error(); msg != h.lastError {
 		h.lastError = msg
 		log.Warn("calendar source failed; keeping its last good state", slog.Any("error", err), slog.Time("retry_at", h.nextTry))
@@ -105,7 +105,7 @@ func (d *Daemon) readCalendar(ctx context.Context, cal config.Calendar, now time
 	changes, err := d.store.Apply(ctx, store.Report{
 		Source: "calendar:" + cal.Name, Complete: complete,
 		Interviews: res.Interviews, Cancelled: res.Cancelled,
-	}, now, scheduler.Planner(cfg))
+	}, now, timerules.Planner(cfg))
 	if err != nil {
 		return fmt.Errorf("store calendar %q: %w", cal.Name, err)
 	}
@@ -164,7 +164,7 @@ func (d *Daemon) handleMessage(ctx context.Context, m mailbox.Message) error {
 	report := store.Report{Source: "imap:" + m.Folder, Interviews: interview.Latest(ivs), Cancelled: cancelled}
 	var changes []store.Change
 	err := d.retrying(ctx, log, "invitation", func() (err error) {
-		changes, err = d.store.Apply(ctx, report, now, scheduler.Planner(cfg))
+		changes, err = d.store.Apply(ctx, report, now, timerules.Planner(cfg))
 		return err
 	})
 	if err != nil {

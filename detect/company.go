@@ -8,6 +8,7 @@ import (
 
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 )
 
@@ -231,13 +232,13 @@ var placeWords = map[string]bool{"office": true, "offices": true, "hq": true, "h
 // time, trims quotes and dots, and drops a trailing place word ("Acme HQ").
 // "the X office" is a place and gives "".
 func cleanCompany(s string) string {
-	s = clip(s, 200) // a name is short; never scan the rest of a long text
+	s = tidy.TruncateBytes(s, 200) // a name is short; never scan the rest of a long text
 	if mayCut(s) {
 		if loc := cutRe.FindStringIndex(s); loc != nil {
 			s = s[:loc[0]]
 		}
 	}
-	s = strings.Trim(oneLine(s), "\"'“”‘’*_.:;")
+	s = strings.Trim(tidy.OneLine(s), "\"'“”‘’*_.:;")
 	f := strings.Fields(s)
 	if n := len(f); n > 1 && placeWords[strings.ToLower(f[n-1])] {
 		switch strings.ToLower(f[0]) {

@@ -27,10 +27,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 )
 
@@ -211,7 +211,7 @@ func (d *detector) event(ev *calendar.Event, method calendar.Method) (interview.
 	iv.Interviewers = d.interviewers(ev, d.cfg.Owner, text.description)
 	iv.Company = d.company(ev, text.summary, segs, iv.Interviewers)
 	iv.Position = d.position(segs, text, iv.Company)
-	iv.Phone = d.phone(text.description, clip(ev.Location, maxSummary))
+	iv.Phone = d.phone(text.description, tidy.TruncateBytes(ev.Location, maxSummary))
 	return iv, Skip{}
 }
 
@@ -246,23 +246,12 @@ type texts struct {
 // the next call reuses: most events are skipped as soon as their words are
 // known, and need not leave them behind.
 func (d *detector) eventText(ev *calendar.Event) texts {
-	s := clip(ev.Summary, maxSummary)
-	desc := plainText(clip(ev.Description, maxDescription))
+	s := tidy.TruncateBytes(ev.Summary, maxSummary)
+	desc := plainText(tidy.TruncateBytes(ev.Description, maxDescription))
 	d.words = appendWords(d.words[:0], s)
 	n := len(d.words)
 	d.words = appendWords(d.words, desc)
 	return texts{summary: s, description: desc, summaryWords: d.words[:n:n], descWords: d.words[n:]}
-}
-
-// clip returns at most the first n bytes of s, cut at a rune boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 // skipReason returns why ev, which is not all-day, is not an interview, or

@@ -412,22 +412,3 @@ func TestEventHugeInput(t *testing.T) {
 		})
 	}
 }
-
-func TestClip(t *testing.T) {
-	tests := []struct {
-		s    string
-		n    int
-		want string
-	}{
-		{"abc", 5, "abc"},
-		{"abc", 2, "ab"},
-		{"aé", 2, "a"}, // never half a rune
-		{"日本", 4, "日"},
-		{"abc", 0, ""},
-	}
-	for _, tt := range tests {
-		if got := clip(tt.s, tt.n); got != tt.want {
-			t.Errorf("clip(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
-		}
-	}
-}

@@ -154,16 +154,3 @@ func pluralOf(w, p string) bool {
 	rest, ok := strings.CutPrefix(w, p)
 	return ok && (rest == "s" || rest == "es")
 }
-
-// oneLine turns control characters (newlines included) into spaces and
-// collapses runs of space: names, companies and positions go into subject
-// lines and greetings.
-func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, ""))
-	return strings.Join(strings.Fields(s), " ")
-}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 )
 
@@ -227,7 +228,7 @@ func dropParens(s string) string {
 //   - "Doe, Jane" (one comma left, a few words each side) becomes "Jane Doe";
 //   - a leading title ("Dr. Jane Doe", "Mrs Smith") becomes the honorific.
 func parseName(cn string) (string, interview.Honorific) {
-	s := oneLine(cn)
+	s := tidy.OneLine(cn)
 	if i := strings.Index(s, "<"); i >= 0 {
 		s = s[:i]
 	}

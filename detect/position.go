@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/followupd/followupd/internal/tidy"
 )
 
 // jobWords mark a job title ("Senior Backend Engineer", "Staff SRE").
@@ -151,7 +153,7 @@ func positionAfterFor(s, company string) string {
 		return ""
 	}
 	for _, loc := range forRe.FindAllStringIndex(s, -1) {
-		c := clip(s[loc[1]:], 200)
+		c := tidy.TruncateBytes(s[loc[1]:], 200)
 		if mayCut(c) {
 			if l := cutRe.FindStringIndex(c); l != nil {
 				c = c[:l[0]]
@@ -208,7 +210,7 @@ func positionFromSummary(segs []string, company string, keywords [][]string) str
 // returns "" for what cannot be a job title: too long, a link, an address,
 // or only words that describe the interviewer.
 func cleanPosition(s, company string) string {
-	s = oneLine(dropParens(s))
+	s = tidy.OneLine(dropParens(s))
 	s = strings.Trim(s, "\"'“”‘’*_.:;,- ")
 	s = trimLeadingWords(s, company)
 	if s == "" || utf8.RuneCountInString(s) > 80 || len(strings.Fields(s)) > 8 {

@@ -18,7 +18,7 @@ import (
 	"github.com/followupd/followupd/detect"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/replies"
-	"github.com/followupd/followupd/scheduler"
+	"github.com/followupd/followupd/timerules"
 )
 
 // MaxFileSize is the largest file explain reads.
@@ -226,7 +226,7 @@ func (e Explainer) interviewJSON(iv interview.Interview) Interview {
 	for _, p := range iv.Interviewers {
 		out.Interviewers = append(out.Interviewers, Interviewer{Name: p.Name, Email: p.Email, Honorific: string(p.Honorific)})
 	}
-	for _, rem := range scheduler.Plan(iv, e.Config) {
+	for _, rem := range timerules.Plan(iv, e.Config) {
 		out.Reminders = append(out.Reminders, Reminder{Kind: string(rem.Kind), Due: rfc3339(rem.Due)})
 	}
 	return out

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/followupd/followupd/internal/tidy"
 )
 
 // WriteJSON writes r as one line of JSON (JSON Lines).
@@ -127,17 +129,6 @@ func span(start, end time.Time) string {
 	return s + " – " + end.Format("Mon 2 Jan 2006 15:04 MST")
 }
 
-// oneLine keeps outside text from breaking the layout (or the terminal).
-func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if len([]rune(s)) > 120 {
-		s = string([]rune(s)[:119]) + "…"
-	}
-	return s
-}
+// oneLine keeps outside text from breaking the layout (or the terminal): on
+// one line, and at most 120 runes.
+func oneLine(s string) string { return tidy.Clip(tidy.OneLine(s), 120) }

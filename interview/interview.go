@@ -1,6 +1,9 @@
 // Package interview owns followupd's domain model: an Interview, the people who
-// held it, and the follow-up Reminders it gives rise to. It holds types and
-// the small rules that belong to them, no I/O.
+// held it, and the follow-up Reminders it gives rise to, with the reminder
+// lifecycle (State: the states, which are open, waiting or answerable, and
+// when a reminder is next sent), which the store, the dispatcher, replies
+// and the CLI all call. It holds types and the small rules that belong to
+// them, no I/O.
 package interview
 
 import (

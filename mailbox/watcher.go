@@ -11,8 +11,8 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"github.com/followupd/followupd/internal/backoff"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"sync"
 	"time"
@@ -215,14 +215,14 @@ func (w *Watcher) runAuxGuarded(ctx context.Context) {
 			return
 		}
 		w.log.Error("imap second connection failed; restarting it", slog.Any("panic", p))
-		if !sleep(ctx, w.maxBackoff) {
+		if !backoff.Sleep(ctx, w.maxBackoff) {
 			return
 		}
 	}
 }
 
 func (w *Watcher) runInbox(ctx context.Context) {
-	bo := backoff{min: w.minBackoff, max: w.maxBackoff}
+	bo := backoff.Backoff{Policy: backoff.Policy{Min: w.minBackoff, Max: w.maxBackoff, Jitter: 0.5}}
 	for ctx.Err() == nil {
 		start := time.Now()
 		err := w.watchInbox(ctx)
@@ -233,10 +233,10 @@ func (w *Watcher) runInbox(ctx context.Context) {
 			w.onConn(err)
 		}
 		if time.Since(start) >= stableSession {
-			bo.reset()
+			bo.Reset()
 		}
 		wait := w.retryDelay(err, &bo)
-		if !sleep(ctx, wait) {
+		if !backoff.Sleep(ctx, wait) {
 			return
 		}
 	}
@@ -244,7 +244,7 @@ func (w *Watcher) runInbox(ctx context.Context) {
 
 // retryDelay logs why the connection ended and says how long to wait. A
 // refused login was logged by noteLogin and waits for the login gate.
-func (w *Watcher) retryDelay(err error, bo *backoff) time.Duration {
+func (w *Watcher) retryDelay(err error, bo *backoff.Backoff) time.Duration {
 	var lr *LoginRefusedError
 	if errors.As(err, &lr) || errors.Is(err, errLoginDeferred) {
 		w.authMu.Lock()
@@ -252,7 +252,7 @@ func (w *Watcher) retryDelay(err error, bo *backoff) time.Duration {
 		w.authMu.Unlock()
 		return max(wait, w.minBackoff)
 	}
-	wait := bo.next()
+	wait := bo.Next()
 	w.log.Warn("imap connection lost", slog.String("folder", w.cfg.Inbox),
 		slog.Any("error", err), slog.Duration("retry_in", wait.Round(time.Millisecond)))
 	return wait
@@ -399,36 +399,4 @@ func (w *Watcher) pollWait(ctx context.Context, s *session, period time.Duration
 	}
 	s.dc.allow(w.readTimeout)
 	return s.c.Noop().Wait()
-}
-
-// backoff is a capped exponential delay with jitter: each delay is drawn
-// from the upper half of the current step, so retries of many watchers do
-// not line up.
-type backoff struct {
-	min, max, cur time.Duration
-}
-
-func (b *backoff) next() time.Duration {
-	switch {
-	case b.cur == 0:
-		b.cur = b.min
-	case b.cur < b.max:
-		b.cur = min(2*b.cur, b.max)
-	}
-	half := b.cur / 2
-	return half + rand.N(b.cur-half+1)
-}
-
-func (b *backoff) reset() { b.cur = 0 }
-
-// sleep waits d or until ctx is done; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
+	"github.com/followupd/followupd/internal/backoff"
 	"github.com/followupd/followupd/internal/mailtest"
 )
 
@@ -317,20 +318,20 @@ func TestRefused(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
-	b := backoff{min: time.Second, max: 8 * time.Second}
+	b := backoff.Backoff{Policy: backoff.Policy{Min: time.Second, Max: 8 * time.Second, Jitter: 0.5}}
 	for round := range 2 {
 		for i, step := range []time.Duration{1, 2, 4, 8, 8, 8} {
 			step *= time.Second
 			for range 20 {
 				saved := b
-				d := b.next()
+				d := b.Next()
 				if d < step/2 || d > step {
 					t.Fatalf("round %d try %d: delay %v outside [%v, %v]", round, i, d, step/2, step)
 				}
 				b = saved
 			}
-			b.next()
+			b.Next()
 		}
-		b.reset()
+		b.Reset()
 	}
 }

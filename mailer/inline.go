@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	xhtml "golang.org/x/net/html"
+
+	"github.com/followupd/followupd/internal/tidy"
 )
 
 // Many mail clients drop a message's <style> block (Gmail's app for
@@ -95,7 +97,7 @@ func parseCSS(css string) ([]cssRule, error) {
 		open := strings.IndexByte(s, '{')
 		closing := strings.IndexByte(s, '}')
 		if open < 0 || closing < open {
-			return nil, fmt.Errorf("parse css: rule without a block near %q", clip(s, 40))
+			return nil, fmt.Errorf("parse css: rule without a block near %q", tidy.Clip(s, 40))
 		}
 		decls := strings.TrimSpace(s[open+1 : closing])
 		for _, sel := range strings.Split(s[:open], ",") {

@@ -17,6 +17,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 )
 
 // Sender delivers Emails through the [smtp] account. It holds no connection:
@@ -128,7 +129,7 @@ func (s *Sender) Send(ctx context.Context, e Email) error {
 		return &SendError{Account: true, err: fmt.Errorf("send email %s: set up smtp client: %w", messageID(e.MessageID), err)}
 	}
 	// The Message-ID is not logged: ours carry the reply token of a reminder.
-	log := s.log.With(slog.String("subject", truncateRunes(e.Subject, 80)), slog.String("smtp", s.cfg.Addr()))
+	log := s.log.With(slog.String("subject", tidy.TruncateRunes(e.Subject, 80)), slog.String("smtp", s.cfg.Addr()))
 	sc, err := c.DialToSMTPClientWithContext(ctx)
 	if err != nil {
 		return s.fail(e, "connect", err)
@@ -329,13 +330,4 @@ func connectionFailure(err error) bool {
 		errors.As(err, &dnsErr) || errors.As(err, &ne) ||
 		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
-}
-
-// truncateRunes keeps at most n runes of s, for log lines.
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

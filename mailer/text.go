@@ -4,9 +4,9 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 )
 
@@ -26,27 +26,11 @@ const (
 // collapse, invalid UTF-8 is dropped, and the result is cut to max runes with
 // an ellipsis.
 func headerText(s string, max int) string {
-	return clip(strings.Join(strings.Fields(strings.Map(controlToSpace, strings.ToValidUTF8(s, ""))), " "), max)
+	return tidy.Clip(tidy.OneLine(s), max)
 }
 
 // line is headerText for text shown in a body: the same single line.
 func line(s string, max int) string { return headerText(s, max) }
-
-func controlToSpace(r rune) rune {
-	if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\u0085' {
-		return ' '
-	}
-	return r
-}
-
-// clip cuts s to at most max runes, ending in "…" when it cut.
-func clip(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	r := []rune(s)
-	return strings.TrimRightFunc(string(r[:max-1]), unicode.IsSpace) + "…"
-}
 
 // bodyText normalizes a body: valid UTF-8, LF line endings, no control
 // characters other than tab and newline.

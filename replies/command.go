@@ -9,7 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
+	"github.com/followupd/followupd/timerules"
 )
 
 // Limits on what a command may ask and how much of it is kept.
@@ -44,11 +46,11 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 		return Reply{Command: Unknown, Hint: "the reply has no text of its own"}
 	}
 	line := trimSpace(lines[k])
-	rep := Reply{Line: truncateRunes(line, maxLineRunes)}
+	rep := Reply{Line: tidy.TruncateRunes(line, maxLineRunes)}
 
 	if notes, ok := notesAfter(line); ok {
 		rest := append([]string{notes}, lines[k+1:]...)
-		rep.Notes = truncateBytes(joinNotes(rest), maxNotesBytes)
+		rep.Notes = tidy.TruncateBytes(joinNotes(rest), maxNotesBytes)
 		if rep.Notes == "" {
 			rep.Command, rep.Hint = Unknown, "notes: needs the notes after it"
 			return rep
@@ -108,7 +110,7 @@ func ParseCommand(text string, date time.Time, r Rules) Reply {
 			rep.Command, rep.Hint = Unknown, "unknown command \"not\"; to undo what an employer's message changed write: not a rejection"
 		}
 	default:
-		rep.Command, rep.Hint = Unknown, fmt.Sprintf("unknown command %q", truncateRunes(words[0], 40))
+		rep.Command, rep.Hint = Unknown, fmt.Sprintf("unknown command %q", tidy.TruncateRunes(words[0], 40))
 	}
 	return rep
 }
@@ -192,23 +194,22 @@ func snoozeUntil(args []string, date time.Time, r Rules) (time.Time, string) {
 		return time.Time{}, snoozeUsage
 	}
 	loc := r.location()
-	local := date.In(loc)
 	switch unit {
 	case "h":
 		if n > maxSnoozeHours {
 			return time.Time{}, fmt.Sprintf("snooze at most %dh", maxSnoozeHours)
 		}
-		return date.Add(time.Duration(n) * time.Hour).UTC(), ""
+		return timerules.SnoozeHours(date, n), ""
 	case "d":
 		if n > maxSnoozeDays {
 			return time.Time{}, fmt.Sprintf("snooze at most %dd", maxSnoozeDays)
 		}
-		return sameClockOn(local, config.DateOf(local).AddDays(n)), ""
+		return timerules.SnoozeDays(date, n, loc), ""
 	default: // "bd"
 		if n > maxSnoozeBusinessDays {
 			return time.Time{}, fmt.Sprintf("snooze at most %dbd", maxSnoozeBusinessDays)
 		}
-		return sameClockOn(local, addBusinessDays(config.DateOf(local), n, r.Schedule)), ""
+		return timerules.SnoozeBusinessDays(date, n, r.Schedule, loc), ""
 	}
 }
 
@@ -289,48 +290,7 @@ func looksLikeClock(w string) bool {
 // tomorrow is the day after the reply's date in the owner's zone, at the
 // configured follow-up time.
 func tomorrow(date time.Time, r Rules) time.Time {
-	loc := r.location()
-	return r.Schedule.FollowUpTime.On(config.DateOf(date.In(loc)).AddDays(1), loc).UTC()
-}
-
-// sameClockOn is the instant at local's wall-clock time on day d, in local's
-// zone: "2d" from Saturday 14:00 is Monday 14:00 across a DST change. A time
-// in a spring-forward gap moves forward by the gap, as config.ClockTime.On
-// does for every due time.
-func sameClockOn(local time.Time, d config.Date) time.Time {
-	clock := config.ClockTime{Hour: local.Hour(), Minute: local.Minute()}
-	sub := time.Duration(local.Second())*time.Second + time.Duration(local.Nanosecond())
-	return clock.On(d, local.Location()).Add(sub).UTC()
-}
-
-// addBusinessDays is the nth business day after d: weekends and the
-// schedule's holidays do not count.
-func addBusinessDays(d config.Date, n int, s config.Schedule) config.Date {
-	for n > 0 {
-		d = d.AddDays(1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday && !s.IsHoliday(d) {
-			n--
-		}
-	}
-	return d
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
-}
-
-// truncateBytes cuts s to at most n bytes at a rune boundary.
-func truncateBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
+	return timerules.Tomorrow(date, r.Schedule, r.location())
 }
 
 // notEmployer recognises what follows "not" in "not a rejection", "not an

@@ -177,21 +177,3 @@ func TestParseCommandLimits(t *testing.T) {
 		t.Errorf("Line has %d runes, want at most %d", n, maxLineRunes+1)
 	}
 }
-
-func TestAddBusinessDays(t *testing.T) {
-	s := config.Schedule{Holidays: []config.Date{{Year: 2026, Month: time.December, Day: 25}}}
-	tests := []struct {
-		from config.Date
-		n    int
-		want config.Date
-	}{
-		{config.Date{Year: 2026, Month: time.December, Day: 24}, 1, config.Date{Year: 2026, Month: time.December, Day: 28}},
-		{config.Date{Year: 2026, Month: time.December, Day: 26}, 1, config.Date{Year: 2026, Month: time.December, Day: 28}},
-		{config.Date{Year: 2026, Month: time.December, Day: 21}, 5, config.Date{Year: 2026, Month: time.December, Day: 29}},
-	}
-	for _, tt := range tests {
-		if got := addBusinessDays(tt.from, tt.n, s); got != tt.want {
-			t.Errorf("addBusinessDays(%v, %d) = %v, want %v", tt.from, tt.n, got, tt.want)
-		}
-	}
-}

@@ -82,14 +82,16 @@ func (c *Chores) Run(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// cronLogger adapts slog to cron's logger. Cron's routine "schedule", "wake"
-// and "run" lines go to debug; its errors (recovered panics) to error.
+// cronLogger adapts slog to cron's logger with constant messages: cron's
+// own words go into the "event" attribute. Its routine "schedule", "wake"
+// and "run" lines go to debug; its errors (recovered panics, skipped turns)
+// to error.
 type cronLogger struct{ log *slog.Logger }
 
 func (l cronLogger) Info(msg string, kv ...any) {
-	l.log.Debug("cron "+msg, kv...)
+	l.log.Debug("cron event", append([]any{slog.String("event", msg)}, kv...)...)
 }
 
 func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron "+msg, append([]any{slog.String("error", fmt.Sprint(err))}, kv...)...)
+	l.log.Error("cron job failed", append([]any{slog.String("event", msg), slog.String("error", fmt.Sprint(err))}, kv...)...)
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/followupd/followupd/internal/backoff"
 	"github.com/followupd/followupd/store"
 )
 
@@ -42,7 +43,7 @@ func (d *Dispatcher) hold(ctx context.Context, now time.Time, cause string, log 
 	}
 	h.cause = cause
 	h.failures++
-	h.retryAt = now.Add(doubled(d.minBackoff, h.failures-1, d.maxHold))
+	h.retryAt = now.Add(backoff.Policy{Min: d.minBackoff, Max: d.maxHold}.Step(h.failures))
 	d.health = h
 	d.healthMu.Unlock()
 	log.Warn("sending held: the mail account or connection fails; every reminder waits for it",
@@ -74,13 +75,4 @@ func (d *Dispatcher) saveHealth(ctx context.Context, h store.SenderHealth, now t
 	if err := d.store.SaveSenderHealth(ctx, h, now); err != nil {
 		d.log.Warn("could not record the sender's health", slog.Any("error", err))
 	}
-}
-
-// doubled is lo doubled n times, capped at hi (without overflowing).
-func doubled(lo time.Duration, n int, hi time.Duration) time.Duration {
-	w := lo
-	for ; n > 0 && w < hi; n-- {
-		w *= 2
-	}
-	return min(w, hi)
 }

@@ -5,38 +5,10 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
-
-// CallAfterLateThankYou is when the follow-up call falls due for an
-// interview whose thank-you email went out late (found days after it took
-// place, or held up while the daemon was down or by the owner's snooze): the
-// usual business days counted from the day the thank-you went out, not from
-// the interview, so that the call never comes on the heels of the thank-you
-// note. It is zero when the thank-you went out on the local day it was due,
-// or has not gone out.
-func CallAfterLateThankYou(thankYou store.ReminderRecord, s config.Schedule, loc *time.Location) time.Time {
-	if thankYou.SentAt.IsZero() || thankYou.Due.IsZero() {
-		return time.Time{}
-	}
-	sent, due := config.DateOf(thankYou.SentAt.In(loc)), config.DateOf(thankYou.Due.In(loc))
-	if !after(sent, due) {
-		return time.Time{}
-	}
-	return FollowUpDue(thankYou.SentAt, s, loc)
-}
-
-func after(a, b config.Date) bool {
-	if a.Year != b.Year {
-		return a.Year > b.Year
-	}
-	if a.Month != b.Month {
-		return a.Month > b.Month
-	}
-	return a.Day > b.Day
-}
 
 // holdCall reports whether the call email of rec (send w) must wait because
 // the interview's thank-you went out late or has not gone out yet, and if so
@@ -57,7 +29,7 @@ func (d *Dispatcher) holdCall(ctx context.Context, rec store.InterviewRecord, w 
 			log.Debug("follow-up call waits for the thank-you email")
 			return true, nil
 		}
-		at := CallAfterLateThankYou(r, d.cfg.Schedule, d.cfg.Owner.Location)
+		at := timerules.CallAfterLateThankYou(r.Due, r.SentAt, d.cfg.Schedule, d.cfg.Owner.Location)
 		if !at.After(now) || !at.After(w.r.Due) {
 			return false, nil
 		}

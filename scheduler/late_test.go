@@ -7,37 +7,9 @@ import (
 
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
-func TestCallAfterLateThankYou(t *testing.T) {
-	s := newSetup(t, false, "").cfg
-	loc := s.Owner.Location
-	ny := func(day, hour int) time.Time { return time.Date(2026, 3, day, hour, 0, 0, 0, loc) }
-	for _, c := range []struct {
-		name      string
-		due, sent time.Time
-		want      time.Time // zero: the call keeps its planned time
-	}{
-		{"sent the day it was due", ny(3, 12), ny(3, 12), time.Time{}},
-		{"sent late the same evening", ny(3, 12), ny(3, 22), time.Time{}},
-		{"not sent", ny(3, 12), time.Time{}, time.Time{}},
-		// Found six days late on Tuesday the 3rd: three business days on,
-		// Friday the 6th at the follow-up time.
-		{"found six days late", time.Date(2026, 2, 25, 12, 0, 0, 0, loc), ny(3, 11), ny(6, 9)},
-		// Sent on Friday: Monday, Tuesday, Wednesday.
-		{"held over a weekend", ny(5, 12), ny(6, 10), ny(11, 9)},
-	} {
-		r := store.ReminderRecord{Kind: interview.ThankYou, Due: c.due, SentAt: c.sent}
-		got := CallAfterLateThankYou(r, s.Schedule, loc)
-		if !got.Equal(c.want) {
-			t.Errorf("%s: call at %v, want %v", c.name, got.In(loc), c.want.In(loc))
-		}
-	}
-}
-
-// An interview found six days after it took place: the thank-you email goes
-// out at once, worded for being late, and the call outline does not follow
-// it two minutes later but waits its business days from that day.
 func TestDispatchLateFoundInterview(t *testing.T) {
 	st := newSetup(t, false, "")
 	loc := st.cfg.Owner.Location
@@ -49,7 +21,7 @@ func TestDispatchLateFoundInterview(t *testing.T) {
 	if now := t0.In(loc); now.Weekday() != time.Tuesday || now.Day() != 3 {
 		t.Fatalf("t0 moved: %v", now)
 	}
-	plan := Plan(interview.Interview{Start: end.Add(-time.Hour), End: end}, st.cfg)
+	plan := timerules.Plan(interview.Interview{Start: end.Add(-time.Hour), End: end}, st.cfg)
 	id := st.addInterview(t, "late", "Acme", end, plan[0].Due, plan[1].Due)
 	if !plan[1].Due.Before(t0) {
 		t.Fatalf("the planned call (%v) should already be past at %v", plan[1].Due, t0)
@@ -59,7 +31,7 @@ func TestDispatchLateFoundInterview(t *testing.T) {
 	// Moved as soon as the thank-you is out, so that "status" and the
 	// acknowledgement of "sent" already tell the new day.
 	if ty, call := st.reminder(t, id, interview.ThankYou), st.reminder(t, id, interview.FollowUpCall); ty.SentAt.IsZero() ||
-		!call.NextAttempt.Equal(FollowUpDue(ty.SentAt, st.cfg.Schedule, loc)) {
+		!call.NextAttempt.Equal(timerules.FollowUpDue(ty.SentAt, st.cfg.Schedule, loc)) {
 		t.Errorf("after the thank-you went out (%v), the call's next time is %v", ty.SentAt, call.NextAttempt)
 	}
 	now := t0
@@ -79,7 +51,7 @@ func TestDispatchLateFoundInterview(t *testing.T) {
 	}
 
 	ty := st.reminder(t, id, interview.ThankYou)
-	wantCall := FollowUpDue(ty.SentAt, st.cfg.Schedule, loc)
+	wantCall := timerules.FollowUpDue(ty.SentAt, st.cfg.Schedule, loc)
 	if got := wantCall.In(loc); got.Weekday() != time.Friday || got.Day() != 6 {
 		t.Fatalf("expected the call on Friday, March 6; the rule gives %v", got)
 	}
@@ -114,7 +86,7 @@ func TestDispatchOnTimeCallKeepsItsDay(t *testing.T) {
 	st := newSetup(t, false, "")
 	d := st.dispatcher(t, newFakeClock(t0))
 	end := t0.Add(-2 * time.Hour)
-	plan := Plan(interview.Interview{Start: end.Add(-time.Hour), End: end}, st.cfg)
+	plan := timerules.Plan(interview.Interview{Start: end.Add(-time.Hour), End: end}, st.cfg)
 	id := st.addInterview(t, "on-time", "Acme", end, plan[0].Due, plan[1].Due)
 	tick(t, d, plan[0].Due)
 	tick(t, d, plan[1].Due)

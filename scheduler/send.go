@@ -16,6 +16,7 @@ import (
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
 // messageID is the Message-ID of send n of the reminder with token:
@@ -295,8 +296,7 @@ func (d *Dispatcher) others(ctx context.Context, rec store.InterviewRecord, now 
 		}
 		live := o.Start.After(now)
 		for _, r := range o.Reminders {
-			switch r.State {
-			case store.StatePending, store.StateSending, store.StateSent:
+			if r.State.Open() {
 				live = true
 			}
 		}
@@ -313,28 +313,8 @@ func callSlot(now time.Time) time.Time {
 	return now.Add(20 * time.Minute).Truncate(15 * time.Minute)
 }
 
-// Formality is the register for an interview's thank-you: the owner's
-// choice for it (remembered per company), else the [[company]] rule that
-// names its company or one of its interviewers' domains, else casual.
+// Formality is timerules.Formality for a stored interview: the owner's
+// choice recorded on it, else the configuration's rule, else casual.
 func Formality(rec store.InterviewRecord, cfg *config.Config) config.Formality {
-	switch f := config.Formality(rec.Formality); f {
-	case config.Formal, config.Casual:
-		return f
-	}
-	for _, c := range cfg.Companies {
-		if rec.Company != "" && strings.EqualFold(c.Name, rec.Company) {
-			return c.Formality
-		}
-		if !c.IsDomain() {
-			continue
-		}
-		m := strings.TrimPrefix(c.Match, "@")
-		for _, p := range rec.Interviewers {
-			_, domain, ok := strings.Cut(strings.ToLower(p.Email), "@")
-			if ok && (domain == m || strings.HasSuffix(domain, "."+m)) {
-				return c.Formality
-			}
-		}
-	}
-	return config.Casual
+	return timerules.Formality(rec.Interview, rec.Formality, cfg)
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/followupd/followupd/internal/backoff"
 	"log/slog"
-	"math/rand/v2"
 	"slices"
 	"time"
 
+	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
 // work is what one open reminder needs next.
@@ -32,11 +34,7 @@ func (d *Dispatcher) next(r store.ReminderRecord) work {
 	s := d.cfg.Schedule
 	switch r.State {
 	case store.StatePending:
-		w := work{r: r, at: r.Due}
-		if !r.NextAttempt.IsZero() {
-			w.at = r.NextAttempt
-		}
-		return w
+		return work{r: r, at: r.NextSend(s.NagEvery)}
 	case store.StateSending:
 		w := work{r: r, inFlight: true}
 		if !r.SentAt.IsZero() {
@@ -46,10 +44,7 @@ func (d *Dispatcher) next(r store.ReminderRecord) work {
 	}
 	// Sent: the next nudge, or the expiry after the last one, is due at
 	// next_attempt (set when the last send went out, or by a snooze).
-	at := r.NextAttempt
-	if at.IsZero() {
-		at = r.SentAt.Add(time.Duration(r.NagsSent+1) * s.NagEvery)
-	}
+	at := r.NextSend(s.NagEvery)
 	// An owner's snooze earns one more nudge even past the limit.
 	if r.NagsSent >= s.NagLimit && !r.Snoozed {
 		return work{r: r, at: at, expire: true}
@@ -101,7 +96,7 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (time.Time, error)
 			next = t
 		}
 	}
-	quietUntil := OutOfQuietHours(now, d.cfg.Schedule.QuietHours, d.cfg.Owner.Location)
+	quietUntil := timerules.OutOfQuietHours(now, d.cfg.Schedule.QuietHours, d.cfg.Owner.Location)
 	worked := false // whether a send was made (and rescheduled its reminder)
 	for _, w := range todo {
 		if ctx.Err() != nil {
@@ -179,7 +174,7 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (time.Time, error)
 
 // resolve ends a reminder without sending; a reminder someone else changed
 // meanwhile is left alone.
-func (d *Dispatcher) resolve(ctx context.Context, w work, state, note string, now time.Time, log *slog.Logger) error {
+func (d *Dispatcher) resolve(ctx context.Context, w work, state interview.State, note string, now time.Time, log *slog.Logger) error {
 	err := d.store.ResolveReminder(ctx, w.r.ID, state, "", note, now)
 	switch {
 	case errors.Is(err, store.ErrChanged), errors.Is(err, store.ErrNotFound):
@@ -188,7 +183,7 @@ func (d *Dispatcher) resolve(ctx context.Context, w work, state, note string, no
 	case err != nil:
 		return err
 	}
-	log.Info("reminder ended without sending", slog.String("state", state), slog.String("why", note))
+	log.Info("reminder ended without sending", slog.String("state", string(state)), slog.String("why", note))
 	return nil
 }
 
@@ -196,8 +191,7 @@ func (d *Dispatcher) resolve(ctx context.Context, w work, state, note string, no
 // failed: minBackoff doubled per earlier attempt, capped at maxBackoff, less
 // a random part of up to a quarter so that retries do not line up.
 func (d *Dispatcher) backoff(attempts int) time.Duration {
-	w := doubled(d.minBackoff, attempts-1, d.maxBackoff)
-	return w - rand.N(w/4+1)
+	return backoff.Policy{Min: d.minBackoff, Max: d.maxBackoff, Jitter: 0.25}.Delay(attempts)
 }
 
 // roundDuration shows a lateness the way a person would say it.

@@ -100,7 +100,7 @@ func reminder(t *testing.T, rec InterviewRecord, kind interview.ReminderKind) Re
 	return ReminderRecord{}
 }
 
-func setState(t *testing.T, s *Store, rec InterviewRecord, kind interview.ReminderKind, state string) {
+func setState(t *testing.T, s *Store, rec InterviewRecord, kind interview.ReminderKind, state interview.State) {
 	t.Helper()
 	exec(t, s, "UPDATE reminders SET state = ?, sent_at = ? WHERE interview_id = ? AND kind = ?",
 		state, timeText(day(0, 16)), rec.ID, string(kind))

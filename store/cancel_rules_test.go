@@ -19,7 +19,7 @@ func TestApplyCompleteReportWithoutInterviewsVanishes(t *testing.T) {
 		complete   bool
 		wantChange string
 		wantStatus interview.Status
-		wantState  string
+		wantState  interview.State
 	}{
 		{"last interview gone from a calendar with other events", true, ChangeVanished, interview.Cancelled, StateCancelled},
 		{"empty or broken answer, not complete", false, "", interview.Scheduled, StatePending},
@@ -206,7 +206,7 @@ func TestApplyCancelAfterEndKeepsFollowUps(t *testing.T) {
 		now        time.Time // the interview runs day(0, 10) to day(0, 11)
 		wantChange string
 		wantStatus interview.Status
-		wantCall   string
+		wantCall   interview.State
 	}{
 		{"during", day(0, 10).Add(30 * time.Minute), ChangeCancelled, interview.Cancelled, StateCancelled},
 		{"at its end", day(0, 11), ChangeCancelAfterEnd, interview.Scheduled, StatePending},

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/followupd/followupd/interview"
 )
 
 // ErrChanged is returned when a reminder is not in the state a write
@@ -42,7 +44,7 @@ func (s *Store) OpenReminders(ctx context.Context) ([]ReminderRecord, error) {
 	ctx, cancel := withTimeout(ctx)
 	defer cancel()
 	rows, err := s.db.QueryContext(ctx, `SELECT `+reminderColumns+`
-		FROM reminders WHERE state IN (?, ?, ?) ORDER BY id`, StatePending, StateSending, StateSent)
+		FROM reminders WHERE state IN `+openSet+` ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list open reminders: %w", err)
 	}
@@ -175,26 +177,15 @@ func (s *Store) SendFailed(ctx context.Context, a Attempt, now time.Time, lastEr
 	return nil
 }
 
-// resolvableFrom lists, per resolved state, the states a reminder may reach
-// it from. The owner may confirm or skip a follow-up at any time before it
-// is resolved another way, also after it failed or expired; the dispatcher
-// expires only what is waiting (not in flight); a cancellation ends whatever
-// is still open.
-var resolvableFrom = map[string][]string{
-	StateConfirmed: {StatePending, StateSending, StateSent, StateFailed, StateExpired},
-	StateSkipped:   {StatePending, StateSending, StateSent, StateFailed, StateExpired},
-	StateExpired:   {StatePending, StateSent},
-	StateCancelled: {StatePending, StateSending, StateSent},
-}
-
 // ResolveReminder ends a reminder: state is StateConfirmed, StateSkipped,
-// StateExpired or StateCancelled. outcome is stored as the reminder's
+// StateExpired or StateCancelled, reached only from the states
+// interview.ResolvableFrom lists for it. outcome is stored as the reminder's
 // outcome ("called", "offer", ... or ""); note, when not empty, replaces
 // last_error, where `followupd list` shows it ("missed while followupd was
 // not running"). ErrChanged when the reminder's state does not allow it
 // (already resolved), ErrNotFound when there is no such reminder.
-func (s *Store) ResolveReminder(ctx context.Context, id int64, state, outcome, note string, now time.Time) error {
-	from, ok := resolvableFrom[state]
+func (s *Store) ResolveReminder(ctx context.Context, id int64, state interview.State, outcome, note string, now time.Time) error {
+	from, ok := interview.ResolvableFrom(state)
 	if !ok {
 		return fmt.Errorf("resolve reminder %d: %q is not a resolved state", id, state)
 	}
@@ -232,15 +223,15 @@ func (s *Store) ResolveReminder(ctx context.Context, id int64, state, outcome, n
 // Sends keep their numbers (and Message-IDs r.TOKEN.N), so nags_sent is not
 // reset. One in flight (sending) or resolved is left alone. Shared by the
 // CLI and the owner's reply, so that both mean the same.
-const snoozeUpdate = `UPDATE reminders SET
-	state = CASE WHEN state IN ('pending', 'sent') THEN state
+var snoozeUpdate = `UPDATE reminders SET
+	state = CASE WHEN state IN ` + waitingSet + ` THEN state
 		WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END,
 	next_attempt = CASE WHEN state = 'pending' AND due >= ? THEN NULL ELSE ? END,
-	attempts = CASE WHEN state IN ('failed', 'expired') THEN 0 ELSE attempts END,
-	last_error = CASE WHEN state IN ('failed', 'expired') THEN '' ELSE last_error END,
+	attempts = CASE WHEN state IN ` + givenUpSet + ` THEN 0 ELSE attempts END,
+	last_error = CASE WHEN state IN ` + givenUpSet + ` THEN '' ELSE last_error END,
 	snoozed = CASE WHEN sent_at IS NULL THEN 0 ELSE 1 END,
 	resolved_at = NULL
-	WHERE id = ? AND state IN ('pending', 'sent', 'failed', 'expired')`
+	WHERE id = ? AND state IN ` + snoozableSet
 
 func (s *Store) SnoozeReminder(ctx context.Context, id int64, until time.Time) error {
 	ctx, cancel := withTimeout(ctx)
@@ -276,7 +267,7 @@ func (s *Store) CancelInterview(ctx context.Context, id int64, now time.Time) (i
 			return ErrNotFound
 		}
 		res, err = tx.ExecContext(ctx, `UPDATE reminders SET state = 'cancelled', resolved_at = ?,
-			next_attempt = NULL WHERE interview_id = ? AND state IN ('pending', 'sending', 'sent')`, timeText(now), id)
+			next_attempt = NULL WHERE interview_id = ? AND state IN `+openSet, timeText(now), id)
 		if err != nil {
 			return fmt.Errorf("cancel reminders: %w", err)
 		}

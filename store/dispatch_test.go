@@ -197,9 +197,9 @@ func TestResolveReminder(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		from  func(t *testing.T, s *Store, id int64) // brings the reminder into its state
-		to    string
+		to    interview.State
 		want  error
-		state string
+		state interview.State
 	}{
 		{"confirm pending", nil, StateConfirmed, nil, StateConfirmed},
 		{"skip sent", sentState, StateSkipped, nil, StateSkipped},

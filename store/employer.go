@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/followupd/followupd/timerules"
 )
 
 // Application stages (Application.Stage).
@@ -165,10 +167,10 @@ func (s *Store) ApplyEmployerMessage(ctx context.Context, m EmployerMessage, com
 		switch m.Kind {
 		case EmployerRejection:
 			stage, outcome = StageRejected, OutcomeRejected
-			closeWhere = "state IN ('pending', 'sent')"
+			closeWhere = "state IN " + waitingSet
 		case EmployerOffer:
 			stage, outcome = StageOffer, OutcomeOffered
-			closeWhere = "kind = 'follow_up_call' AND state IN ('pending', 'sent')"
+			closeWhere = "kind = 'follow_up_call' AND state IN " + waitingSet
 		case EmployerNextRound:
 			stage = StageNextRound
 		case EmployerScheduling:
@@ -269,9 +271,9 @@ func closeReminders(ctx context.Context, tx *sql.Tx, appID int64, cause, where, 
 	return out, rows.Close()
 }
 
-// applicationKey is what grouping compares: the company as companyKey
+// applicationKey is what grouping compares: the company as timerules.CompanyKey
 // makes it.
-func applicationKey(company string) string { return companyKey(company) }
+func applicationKey(company string) string { return timerules.CompanyKey(company) }
 
 // applicationOf returns the application of an interview, linking it first
 // when it has none.
@@ -460,8 +462,8 @@ func moot(ctx context.Context, tx *sql.Tx, appID int64, now string) (*Moot, erro
 	if err := addHistory(ctx, tx, appID, StageInterviewing, cause, now); err != nil {
 		return nil, err
 	}
-	closed, err := closeReminders(ctx, tx, appID, cause, fmt.Sprintf(`kind = 'follow_up_call' AND state IN ('pending', 'sent')
-		AND interview_id IN (SELECT id FROM interviews WHERE created_at <= %s)`, sqlQuote(handled)), OutcomeMoot, now)
+	closed, err := closeReminders(ctx, tx, appID, cause, fmt.Sprintf(`kind = 'follow_up_call' AND state IN %s
+		AND interview_id IN (SELECT id FROM interviews WHERE created_at <= %s)`, waitingSet, sqlQuote(handled)), OutcomeMoot, now)
 	if err != nil {
 		return nil, err
 	}

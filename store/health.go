@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/followupd/followupd/interview"
 )
 
 // SenderHealth is whether sending works, as the dispatcher last found it.
@@ -73,7 +75,7 @@ func (s *Store) RetryReminder(ctx context.Context, id int64, now time.Time) erro
 	defer cancel()
 	u := timeText(now)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var state string
+		var state interview.State
 		if err := tx.QueryRowContext(ctx, `SELECT state FROM reminders WHERE id = ?`, id).Scan(&state); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound

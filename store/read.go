@@ -9,19 +9,17 @@ import (
 	"github.com/followupd/followupd/interview"
 )
 
-// Reminder states. A reminder starts pending; only a pending one moves with a
-// reschedule or is cancelled with its interview. Once it has left pending it
-// never returns there, except a cancelled one planned again for a revived
-// interview (a cancelled reminder was never sent).
+// Reminder states: interview.State, where the lifecycle and its sets (open,
+// waiting, answerable) are defined.
 const (
-	StatePending   = "pending"   // waiting for Due (or NextAttempt after a failure)
-	StateSending   = "sending"   // an attempt is recorded and in flight
-	StateSent      = "sent"      // the reminder email went out; awaiting the owner
-	StateConfirmed = "confirmed" // the owner confirmed the follow-up was done
-	StateSkipped   = "skipped"   // the owner skipped it
-	StateExpired   = "expired"   // nobody answered within the nag limit
-	StateCancelled = "cancelled" // the interview was cancelled, or the plan dropped it, before it was sent
-	StateFailed    = "failed"    // sending was given up
+	StatePending   = interview.StatePending
+	StateSending   = interview.StateSending
+	StateSent      = interview.StateSent
+	StateConfirmed = interview.StateConfirmed
+	StateSkipped   = interview.StateSkipped
+	StateExpired   = interview.StateExpired
+	StateCancelled = interview.StateCancelled
+	StateFailed    = interview.StateFailed
 )
 
 // Why a cancelled interview is cancelled (InterviewRecord.CancelReason).
@@ -53,7 +51,7 @@ type ReminderRecord struct {
 	ID          int64
 	InterviewID int64
 	Kind        interview.ReminderKind
-	State       string // one of the State constants
+	State       interview.State
 	Due         time.Time
 	Attempts    int
 	NextAttempt time.Time
@@ -70,6 +68,12 @@ type ReminderRecord struct {
 	Snoozed bool
 	// Outcome is how a resolved reminder ended ("called", "offer", ...), "" until then.
 	Outcome string
+}
+
+// NextSend is when the dispatcher next acts on r (interview.NextSend),
+// before quiet hours move it; zero when it is in flight or resolved.
+func (r ReminderRecord) NextSend(nagEvery time.Duration) time.Time {
+	return interview.NextSend(r.State, r.Due, r.NextAttempt, r.SentAt, r.NagsSent, nagEvery)
 }
 
 // Interviews returns every stored interview, cancelled ones included, ordered

@@ -43,7 +43,7 @@ func (m *merger) replan(id int64, iv interview.Interview) error {
 
 	type stored struct {
 		id    int64
-		state string
+		state interview.State
 		went  bool // the reminder email or a nudge went out
 	}
 	have := make(map[interview.ReminderKind]stored)

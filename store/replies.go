@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/interview"
+	"github.com/followupd/followupd/timerules"
 )
 
 // ErrAlreadyHandled is returned by ApplyOwnerCommand for a message whose
@@ -235,9 +236,9 @@ func (o *ownerTx) interview(id int64) (InterviewRecord, error) {
 }
 
 // answerable lists, as SQL, the states a reminder leaves when the owner
-// confirms or skips it, as in the dispatcher's resolvableFrom: not yet
+// confirms or skips it, interview.AnswerableStates: not yet
 // sent, in flight, awaiting an answer, or given up on by the dispatcher.
-const answerable = "('pending', 'sending', 'sent', 'failed', 'expired')"
+var answerable = answerableSet
 
 // apply makes the change and reports whether anything changed.
 func (o *ownerTx) apply(iv InterviewRecord) (bool, error) {
@@ -281,7 +282,7 @@ func (o *ownerTx) apply(iv InterviewRecord) (bool, error) {
 		}
 		// As CancelInterview: what is still open; a failed one is resolved.
 		b, err := o.exec(`UPDATE reminders SET state = ?, resolved_at = ?, next_attempt = NULL
-			WHERE interview_id = ? AND state IN ('pending', 'sending', 'sent')`, StateCancelled, o.now, iv.ID)
+			WHERE interview_id = ? AND state IN `+openSet, StateCancelled, o.now, iv.ID)
 		return a || b, err
 
 	case ActionNotes:
@@ -297,7 +298,7 @@ func (o *ownerTx) apply(iv InterviewRecord) (bool, error) {
 			return false, fmt.Errorf("formality %q is neither formal nor casual", c.Formality)
 		}
 		changed := iv.Formality != c.Formality
-		key := companyKey(iv.Company)
+		key := timerules.CompanyKey(iv.Company)
 		if key == "" {
 			_, err := o.exec("UPDATE interviews SET formality = ?, updated_at = ? WHERE id = ? AND formality <> ?",
 				c.Formality, o.now, iv.ID, c.Formality)
@@ -353,19 +354,6 @@ func (o *ownerTx) exec(query string, args ...any) (bool, error) {
 		return false, fmt.Errorf("apply %s: %w", o.c.Action, err)
 	}
 	return n > 0, nil
-}
-
-// companyKey is the name a company's formality is remembered under: spaces
-// trimmed and ASCII letters lower-cased, exactly as SQLite's trim() and
-// lower() make it, so that the triggers of migration 0002 find it.
-func companyKey(company string) string {
-	b := []byte(strings.Trim(company, " "))
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 // OwnerMessageHandled reports whether a message with this Message-ID was

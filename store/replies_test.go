@@ -56,9 +56,9 @@ func TestOwnerCommandEffects(t *testing.T) {
 		prep        func(t *testing.T, s *Store, rec InterviewRecord)
 		changed     bool
 		check       func(t *testing.T, rec InterviewRecord)
-		wantTY      string // thank-you state after
-		wantCall    string // call state after
-		wantOutcome string // call outcome after
+		wantTY      interview.State // thank-you state after
+		wantCall    interview.State // call state after
+		wantOutcome string          // call outcome after
 	}{
 		{name: "confirm thank-you", target: interview.ThankYou, action: ActionConfirm,
 			mod:     func(c *OwnerCommand) { c.Kind = interview.ThankYou },

@@ -21,6 +21,8 @@ import (
 
 	"modernc.org/sqlite" // also registers the "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/followupd/followupd/internal/backoff"
 )
 
 // ErrNotFound is returned when a row asked for by its id does not exist.
@@ -77,7 +79,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// Two processes opening a new database at once (the daemon starting and
 	// `followupd list`) can get SQLITE_BUSY without a busy wait while one
 	// of them switches the file to WAL: retry until the timeout.
-	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 500*time.Millisecond) {
+	bo := backoff.Backoff{Policy: backoff.Policy{Min: 10 * time.Millisecond, Max: 500 * time.Millisecond}}
+	for {
 		err = s.migrate(ctx)
 		if err == nil {
 			return s, nil
@@ -85,10 +88,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		if !isBusy(err) || ctx.Err() != nil {
 			return nil, errors.Join(fmt.Errorf("open store %s: %w", abs, err), db.Close())
 		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(wait):
-		}
+		backoff.Sleep(ctx, bo.Next()) // a cancelled ctx ends the loop at the next try
 	}
 }
 

@@ -11,9 +11,10 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
-	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
 // manualSource is the source of the interviews `followupd add` stores. It
@@ -53,7 +54,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	}
 	now := time.Now()
 	return withStore(ctx, e, cfg, func(st *store.Store, _ string) error {
-		_, err := st.Apply(ctx, store.Report{Source: manualSource, Interviews: []interview.Interview{iv}}, now, scheduler.Planner(cfg))
+		_, err := st.Apply(ctx, store.Report{Source: manualSource, Interviews: []interview.Interview{iv}}, now, timerules.Planner(cfg))
 		if err != nil {
 			return err
 		}
@@ -66,7 +67,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 				continue
 			}
 			loc := cfg.Owner.Location
-			fmt.Fprintf(e.stdout, "#%d: %s, %s\n", rec.ID, clean(rec.Summary), rec.Start.In(loc).Format("Mon 2 Jan 2006 15:04 MST"))
+			fmt.Fprintf(e.stdout, "#%d: %s, %s\n", rec.ID, tidy.OneLine(rec.Summary), rec.Start.In(loc).Format("Mon 2 Jan 2006 15:04 MST"))
 			for _, r := range rec.Reminders {
 				fmt.Fprintf(e.stdout, "  %s #%d due %s\n", r.Kind, r.ID, r.Due.In(loc).Format("Mon 2 Jan 2006 15:04 MST"))
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/daemon"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/store"
 )
@@ -70,12 +71,12 @@ func writeApplicationsText(w io.Writer, apps []store.Application, loc *time.Loca
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, a := range apps {
-		company := clean(a.Company)
+		company := tidy.OneLine(a.Company)
 		if company == "" {
 			company = "(company not named)"
 		}
 		if a.Position != "" {
-			company += ", " + clean(a.Position)
+			company += ", " + tidy.OneLine(a.Position)
 		}
 		last := "none yet"
 		if !a.LastContact.IsZero() {
@@ -83,9 +84,9 @@ func writeApplicationsText(w io.Writer, apps []store.Application, loc *time.Loca
 		}
 		fmt.Fprintf(tw, "%s\t%s\n", company, mailer.StageName(a.Stage))
 		fmt.Fprintf(tw, "\tlast contact\t%s\n", last)
-		fmt.Fprintf(tw, "\tnext step\t%s\n", clean(daemon.NextStep(a, loc)))
+		fmt.Fprintf(tw, "\tnext step\t%s\n", tidy.OneLine(daemon.NextStep(a, loc)))
 		for _, iv := range a.Interviews {
-			fmt.Fprintf(tw, "\tinterview #%d\t%s\t%s\n", iv.ID, iv.Start.In(loc).Format("Mon 2 Jan 2006 15:04 MST"), clean(iv.Summary))
+			fmt.Fprintf(tw, "\tinterview #%d\t%s\t%s\n", iv.ID, iv.Start.In(loc).Format("Mon 2 Jan 2006 15:04 MST"), tidy.OneLine(iv.Summary))
 		}
 		for _, h := range a.History {
 			undone := ""

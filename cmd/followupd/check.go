@@ -20,6 +20,7 @@ import (
 	"github.com/followupd/followupd/calendar"
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/detect"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/store"
@@ -69,9 +70,9 @@ func (p checkPart) line() string {
 	if !p.OK {
 		mark = "FAIL"
 	}
-	line := fmt.Sprintf("%s  %s: %s", mark, clean(p.Part), clean(p.Detail))
+	line := fmt.Sprintf("%s  %s: %s", mark, tidy.OneLine(p.Part), tidy.OneLine(p.Detail))
 	if p.Fix != "" {
-		line += ": " + clean(p.Fix)
+		line += ": " + tidy.OneLine(p.Fix)
 	}
 	return line
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/followupd/followupd/config"
@@ -238,7 +237,7 @@ func writeListJSON(w io.Writer, ivs []store.InterviewRecord, health store.Sender
 		}
 		for _, rem := range r.Reminders {
 			st := standing(rem, health, now)
-			li.Reminders = append(li.Reminders, listReminder{ID: rem.ID, Kind: string(rem.Kind), State: rem.State,
+			li.Reminders = append(li.Reminders, listReminder{ID: rem.ID, Kind: string(rem.Kind), State: string(rem.State),
 				Due: utc(rem.Due), Attempts: rem.Attempts, NextAttempt: utc(rem.NextAttempt), Held: st.word == "held",
 				Snoozed: st.word == "snoozed", LastError: rem.LastError})
 		}
@@ -247,9 +246,4 @@ func writeListJSON(w io.Writer, ivs []store.InterviewRecord, health store.Sender
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-// clean keeps outside text on one line.
-func clean(s string) string {
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }), " ")
 }

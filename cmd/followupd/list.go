@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/store"
 )
 
@@ -28,10 +29,7 @@ func standing(r store.ReminderRecord, h store.SenderHealth, now time.Time) stand
 	held := strings.HasPrefix(r.LastError, "held: ")
 	switch r.State {
 	case store.StatePending:
-		at := r.Due
-		if !r.NextAttempt.IsZero() {
-			at = r.NextAttempt
-		}
+		at := r.NextSend(0) // its next attempt, else its due time
 		switch {
 		case (held || !at.After(now)) && !h.OK:
 			return standingOf{"held", at, "due"}
@@ -49,7 +47,7 @@ func standing(r store.ReminderRecord, h store.SenderHealth, now time.Time) stand
 	case store.StateSending:
 		return standingOf{"sending", time.Time{}, ""}
 	}
-	return standingOf{r.State, time.Time{}, ""}
+	return standingOf{string(r.State), time.Time{}, ""}
 }
 
 // when shows t in loc, with the year only when it is not this year.
@@ -74,7 +72,7 @@ func writeListText(w io.Writer, ivs []store.InterviewRecord, h store.SenderHealt
 	var b strings.Builder
 	line := func(format string, args ...any) { b.WriteString(fit(fmt.Sprintf(format, args...), listWidth) + "\n") }
 	if !h.OK {
-		line("SENDING HELD since %s: %s", when(h.Since, loc, now), clean(h.Cause))
+		line("SENDING HELD since %s: %s", when(h.Since, loc, now), tidy.OneLine(h.Cause))
 		line("  Nothing is given up: held follow-ups go out once sending works. `followupd check` says what fails.")
 		b.WriteString("\n")
 	}
@@ -91,8 +89,8 @@ func writeListText(w io.Writer, ivs []store.InterviewRecord, h store.SenderHealt
 			b.WriteString("\n")
 		}
 		head := fmt.Sprintf("#%-3d %s  %s  ", r.ID, when(r.Start, loc, now), r.Status)
-		line("%s%s", head, fit(clean(r.Summary), listWidth-utf8.RuneCountInString(head)))
-		company := clean(r.Company)
+		line("%s%s", head, fit(tidy.OneLine(r.Summary), listWidth-utf8.RuneCountInString(head)))
+		company := tidy.OneLine(r.Company)
 		if company == "" {
 			company = "(unknown)"
 		}
@@ -102,7 +100,7 @@ func writeListText(w io.Writer, ivs []store.InterviewRecord, h store.SenderHealt
 			if p.Email != "" {
 				person = strings.TrimSpace(person + " <" + p.Email + ">")
 			}
-			line("     %-16s %s", "with", clean(person))
+			line("     %-16s %s", "with", tidy.OneLine(person))
 		}
 		for _, rem := range r.Reminders {
 			st := standing(rem, h, now)
@@ -114,7 +112,7 @@ func writeListText(w io.Writer, ivs []store.InterviewRecord, h store.SenderHealt
 				failed = append(failed, failure{r.ID, rem})
 				text += "  (see below)"
 			} else if rem.LastError != "" && st.word != "held" {
-				text += "  (" + clean(rem.LastError) + ")"
+				text += "  (" + tidy.OneLine(rem.LastError) + ")"
 			}
 			line("%s", text)
 		}
@@ -123,7 +121,7 @@ func writeListText(w io.Writer, ivs []store.InterviewRecord, h store.SenderHealt
 		b.WriteString("\n")
 		line("FAILED: not sent, and not tried again until you say so. Fix the cause, then run the command:")
 		for _, f := range failed {
-			line("  followupd retry %-4d %s #%d: (%s)", f.iv, f.r.Kind, f.r.ID, clean(f.r.LastError))
+			line("  followupd retry %-4d %s #%d: (%s)", f.iv, f.r.Kind, f.r.ID, tidy.OneLine(f.r.LastError))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

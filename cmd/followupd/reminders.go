@@ -13,6 +13,7 @@ import (
 
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/daemon"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/replies"
 	"github.com/followupd/followupd/store"
@@ -163,7 +164,7 @@ func runRetry(ctx context.Context, e *env, args []string) (err error) {
 				}
 				return err
 			}
-			fmt.Fprintf(e.stdout, "#%d: the %s goes out again shortly (it failed: %s).\n", rec.ID, noun(r.Kind), clean(r.LastError))
+			fmt.Fprintf(e.stdout, "#%d: the %s goes out again shortly (it failed: %s).\n", rec.ID, noun(r.Kind), tidy.OneLine(r.LastError))
 		}
 		fmt.Fprintln(e.stdout, pickedUp)
 		return nil
@@ -271,14 +272,13 @@ func pickReminder(rec store.InterviewRecord, kind string, forDone bool) (store.R
 		return store.ReminderRecord{}, fmt.Errorf("interview #%d has no %s follow-up", rec.ID, k)
 	}
 	for _, r := range rec.Reminders { // ordered by due time
-		switch r.State {
-		case store.StatePending, store.StateSending, store.StateSent:
+		if r.State.Open() {
 			return r, nil
 		}
 	}
 	var states []string
 	for _, r := range rec.Reminders {
-		states = append(states, string(r.Kind)+" "+r.State)
+		states = append(states, string(r.Kind)+" "+string(r.State))
 	}
 	if len(states) == 0 {
 		return store.ReminderRecord{}, fmt.Errorf("interview #%d has no follow-ups", rec.ID)

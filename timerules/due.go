@@ -1,8 +1,4 @@
-// Package scheduler owns when things happen: the due times of an interview's
-// follow-ups (pure functions of the interview and the configuration, no clock
-// reads), and, in the daemon, the dispatcher that sends reminders when they
-// fall due and the cron chores that refresh sources.
-package scheduler
+package timerules
 
 import (
 	"time"

@@ -1,4 +1,4 @@
-package scheduler
+package timerules
 
 import (
 	"testing"
@@ -153,5 +153,23 @@ func TestAddBusinessDays(t *testing.T) {
 	}
 	if got := AddBusinessDays(d, 0, s); got != d {
 		t.Errorf("AddBusinessDays(%s, 0) = %s, want the same day", d, got)
+	}
+}
+
+func TestAddBusinessDaysTable(t *testing.T) {
+	s := config.Schedule{Holidays: []config.Date{{Year: 2026, Month: time.December, Day: 25}}}
+	tests := []struct {
+		from config.Date
+		n    int
+		want config.Date
+	}{
+		{config.Date{Year: 2026, Month: time.December, Day: 24}, 1, config.Date{Year: 2026, Month: time.December, Day: 28}},
+		{config.Date{Year: 2026, Month: time.December, Day: 26}, 1, config.Date{Year: 2026, Month: time.December, Day: 28}},
+		{config.Date{Year: 2026, Month: time.December, Day: 21}, 5, config.Date{Year: 2026, Month: time.December, Day: 29}},
+	}
+	for _, tt := range tests {
+		if got := AddBusinessDays(tt.from, tt.n, s); got != tt.want {
+			t.Errorf("AddBusinessDays(%v, %d) = %v, want %v", tt.from, tt.n, got, tt.want)
+		}
 	}
 }
