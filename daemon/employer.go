@@ -20,6 +20,7 @@ import (
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/replies"
+	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
 )
@@ -103,7 +104,7 @@ func (d *Daemon) handleEmployer(ctx context.Context, m mailbox.Message) error {
 			slog.String("company", v.Company))
 		return nil
 	}
-	key := messageKey(m)
+	key := replyflow.MessageKey(m)
 	log = log.With(slog.Int64("interview", rec.ID), slog.String("kind", string(v.Kind)))
 	c := employerCompose{cfg: d.config(), now: now, from: d.fromAddress(), domain: d.idDomain(), key: key,
 		verdict: v, date: date, sender: msg.From}
@@ -251,7 +252,7 @@ func threadFor(iv store.InterviewRecord, from mail.Address, kind, key, domain st
 	if token == "" {
 		return th, false
 	}
-	th.MessageID = answerID(token, kind, key, domain)
+	th.MessageID = replyflow.AnswerID(token, kind, key, domain)
 	return th, true
 }
 
@@ -354,7 +355,7 @@ func outgoing(kind string, e mailer.Email, err error) ([]store.Outgoing, error) 
 // is undone and acknowledged.
 func (d *Daemon) undoEmployer(ctx context.Context, m mailbox.Message, rep replies.Reply, rem store.ReminderRecord, key, matched string, log *slog.Logger) error {
 	now := d.now()
-	a := d.newAnswerer(m, rep, key, matched, now)
+	a := replyflow.NewAnswerer(d.config(), m, rep, key, matched, now)
 	res, err := d.store.UndoEmployerMessage(ctx, store.OwnerCommand{MessageID: key, ReminderID: rem.ID,
 		Command: undoCommand(rep.Line), Date: rep.Date, Now: now},
 		func(res store.UndoResult) ([]store.Answer, error) {
@@ -366,9 +367,9 @@ func (d *Daemon) undoEmployer(ctx context.Context, m mailbox.Message, rep replie
 				}
 				next = "The application is back at the stage " + strings.ToLower(mailer.StageName(res.Stage)) + "."
 			}
-			e, err := mailer.Acknowledgement(mailer.AckInput{Owner: d.config().Owner, Subject: a.subject, Changed: changed, Next: next,
-				Now: now, Thread: a.thread(rem.Token, store.AnswerAck)})
-			return one(store.AnswerAck, e, err)
+			e, err := mailer.Acknowledgement(mailer.AckInput{Owner: d.config().Owner, Subject: a.Subject(), Changed: changed, Next: next,
+				Now: now, Thread: a.Thread(rem.Token, store.AnswerAck)})
+			return replyflow.Encode(store.AnswerAck, e, err)
 		})
 	switch {
 	case errors.Is(err, store.ErrAlreadyHandled):
@@ -791,7 +792,7 @@ func (d *Daemon) sendEmployerEmails(ctx context.Context) {
 			return
 		}
 		if err := d.sender.Send(ctx, e); err != nil {
-			text := redactTokens(err.Error(), q.MessageID, e.InReplyTo)
+			text := replyflow.RedactTokens(err.Error(), q.MessageID, e.InReplyTo)
 			permanent := !mailer.IsTemporary(err) || q.Attempts+1 >= maxAnswerAttempts
 			log.Warn("employer email not sent", slog.String("error", text), slog.Bool("given_up", permanent))
 			d.noteAnswer(log, d.store.NoteEmployerEmailFailure(ctx, q.MessageID, text, permanent))

@@ -303,3 +303,13 @@ func kindsOf(t testing.TB, emails []mailer.Email) []string {
 	}
 	return kinds
 }
+
+// reminderOf is the interview's reminder of the given kind.
+func reminderOf(iv store.InterviewRecord, kind interview.ReminderKind) (store.ReminderRecord, bool) {
+	for _, r := range iv.Reminders {
+		if r.Kind == kind {
+			return r, true
+		}
+	}
+	return store.ReminderRecord{}, false
+}

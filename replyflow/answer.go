@@ -1,4 +1,4 @@
-package daemon
+package replyflow
 
 import (
 	"encoding/json"
@@ -16,9 +16,10 @@ import (
 	"github.com/followupd/followupd/store"
 )
 
-// answerer composes the answers to one message of the owner's. It runs
+// Answerer composes the answers to one message of the owner's (and places
+// the employer side's acknowledgements in the same thread). It runs
 // inside the store transaction that applies the message: pure, no I/O.
-type answerer struct {
+type Answerer struct {
 	cfg *config.Config
 	now time.Time
 	// key is what the answered message is known by (store owner_messages).
@@ -31,10 +32,12 @@ type answerer struct {
 	domain     string
 }
 
-// newAnswerer places answers to a reply in its thread: In-Reply-To the
-// reply, References the reply's References and the reply.
-func (d *Daemon) newAnswerer(m mailbox.Message, rep replies.Reply, key, matched string, now time.Time) *answerer {
-	a := &answerer{cfg: d.config(), now: now, key: key, from: d.fromAddress(), domain: d.idDomain()}
+// NewAnswerer places answers to a reply in its thread: In-Reply-To the
+// reply, References the reply's References and the reply. key is what the
+// reply is known by (MessageKey), matched the Message-ID that named its
+// reminder.
+func NewAnswerer(cfg *config.Config, m mailbox.Message, rep replies.Reply, key, matched string, now time.Time) *Answerer {
+	a := &Answerer{cfg: cfg, now: now, key: key, from: FromAddress(cfg), domain: IDDomain(cfg)}
 	a.subject, _ = m.Header.Subject()
 	// RFC 5322 3.6.4: the parent's References, or failing those its
 	// In-Reply-To, then the parent.
@@ -51,13 +54,20 @@ func (d *Daemon) newAnswerer(m mailbox.Message, rep replies.Reply, key, matched 
 	return a
 }
 
-func (a *answerer) thread(token, kind string) mailer.Thread {
-	return mailer.Thread{From: a.from, MessageID: answerID(token, kind, a.key, a.domain),
+// Subject is the subject of the message answered.
+func (a *Answerer) Subject() string { return a.subject }
+
+// Thread places an answer of the given kind (a store.Answer kind) about the
+// reminder with token in the answered message's thread.
+func (a *Answerer) Thread(token, kind string) mailer.Thread { return a.thread(token, kind) }
+
+func (a *Answerer) thread(token, kind string) mailer.Thread {
+	return mailer.Thread{From: a.from, MessageID: AnswerID(token, kind, a.key, a.domain),
 		InReplyTo: a.inReplyTo, References: a.references}
 }
 
 // answers composes what a reply gets (see the command list in replies.go).
-func (a *answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, all []store.InterviewRecord) ([]store.Answer, error) {
+func (a *Answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, all []store.InterviewRecord) ([]store.Answer, error) {
 	switch rep.Command {
 	case replies.Status:
 		changed := a.status(all)
@@ -108,7 +118,7 @@ func (a *answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.Re
 // a change of register or salutation: only while that email is out and
 // unanswered (before it goes out, it will carry the change; once answered,
 // it is of no more use). The zero reminder when none is.
-func (a *answerer) resendDraft(cmd replies.Command, res store.CommandResult) store.ReminderRecord {
+func (a *Answerer) resendDraft(cmd replies.Command, res store.CommandResult) store.ReminderRecord {
 	switch cmd {
 	case replies.Formal, replies.Casual, replies.SetHonorific:
 	default:
@@ -126,7 +136,7 @@ func (a *answerer) resendDraft(cmd replies.Command, res store.CommandResult) sto
 
 // sentNoteAnswers is the acknowledgement of a thank-you note noticed in the
 // Sent folder, placed in the thank-you email's thread.
-func (a *answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res store.CommandResult) ([]store.Answer, error) {
+func (a *Answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res store.CommandResult) ([]store.Answer, error) {
 	if !a.cfg.Replies.Acknowledge || !res.Changed {
 		return nil, nil
 	}
@@ -142,7 +152,7 @@ func (a *answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res sto
 	changed := fmt.Sprintf("Noticed your note to %s in your Sent folder: the thank-you note for %s is marked sent.",
 		mailer.JoinAnd(names), target(res.After))
 	subject := "Thank-you note noticed: " + target(res.After)
-	th := mailer.Thread{From: a.from, MessageID: answerID(ty.Token, store.AnswerAck, a.key, a.domain)}
+	th := mailer.Thread{From: a.from, MessageID: AnswerID(ty.Token, store.AnswerAck, a.key, a.domain)}
 	if ty.MessageID != "" {
 		subject = "Send a thank-you note today: " + target(res.After)
 		th.InReplyTo, th.References = ty.MessageID, []string{ty.MessageID}
@@ -151,6 +161,10 @@ func (a *answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res sto
 		Next: a.next(res.After), Now: a.now, Thread: th})
 	return one(store.AnswerAck, e, err)
 }
+
+// Encode turns a composed email into the store's Answer; err, that of
+// composing it, is passed on.
+func Encode(kind string, e mailer.Email, err error) ([]store.Answer, error) { return one(kind, e, err) }
 
 // one encodes a composed email as the store's Answer.
 func one(kind string, e mailer.Email, err error) ([]store.Answer, error) {
@@ -165,7 +179,7 @@ func one(kind string, e mailer.Email, err error) ([]store.Answer, error) {
 }
 
 // ackText says what a command changed and what comes next.
-func (a *answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, resend store.ReminderRecord) (changed, next string) {
+func (a *Answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, resend store.ReminderRecord) (changed, next string) {
 	iv := res.After
 	who := target(iv)
 	next = a.next(iv)
@@ -282,7 +296,7 @@ func alreadyText(r store.ReminderRecord, c store.OwnerCommand) string {
 
 // next says what comes next for an interview: its open reminders' next
 // sends, soonest first.
-func (a *answerer) next(iv store.InterviewRecord) string {
+func (a *Answerer) next(iv store.InterviewRecord) string {
 	if iv.Status == interview.Cancelled {
 		return "Nothing more will be sent about this interview."
 	}
@@ -313,7 +327,7 @@ func (a *answerer) next(iv store.InterviewRecord) string {
 
 // sendAt is when the dispatcher next acts on an open reminder, as it
 // computes it (scheduler's next), moved out of quiet hours.
-func (a *answerer) sendAt(r store.ReminderRecord) time.Time {
+func (a *Answerer) sendAt(r store.ReminderRecord) time.Time {
 	s := a.cfg.Schedule
 	at := r.Due
 	switch r.State {
@@ -332,7 +346,7 @@ func (a *answerer) sendAt(r store.ReminderRecord) time.Time {
 
 // status lists the open follow-ups of every interview, and the outcomes
 // of recent ones.
-func (a *answerer) status(all []store.InterviewRecord) string {
+func (a *Answerer) status(all []store.InterviewRecord) string {
 	const maxLines = 7 // the acknowledgement shows 8 lines at most
 	var open, outcomes []string
 	for _, iv := range all {
@@ -376,7 +390,7 @@ func (a *answerer) status(all []store.InterviewRecord) string {
 	return strings.Join(lines, "\n")
 }
 
-func (a *answerer) loc() *time.Location {
+func (a *Answerer) loc() *time.Location {
 	if a.cfg.Owner.Location == nil {
 		return time.UTC
 	}
@@ -385,7 +399,7 @@ func (a *answerer) loc() *time.Location {
 
 // when is "on Friday, December 4 at 09:00" in the owner's zone, or "shortly"
 // for a time already come.
-func (a *answerer) when(t time.Time) string {
+func (a *Answerer) when(t time.Time) string {
 	if !t.After(a.now) {
 		return "shortly"
 	}
@@ -394,7 +408,7 @@ func (a *answerer) when(t time.Time) string {
 
 // at is "Friday, December 4 at 09:00" in the owner's zone, with the year
 // ("Monday, January 4, 2027 at 09:00") when it is not this year.
-func (a *answerer) at(t time.Time) string {
+func (a *Answerer) at(t time.Time) string {
 	local := t.In(a.loc())
 	if local.Year() != a.now.In(a.loc()).Year() {
 		return local.Format("Monday, January 2, 2006 at 15:04")
