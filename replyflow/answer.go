@@ -149,12 +149,12 @@ func (a *Answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res sto
 			}
 		}
 	}
-	changed := fmt.Sprintf("Noticed your note to %s in your Sent folder: the thank-you note for %s is marked sent.",
-		mailer.JoinAnd(names), target(res.After))
-	subject := "Thank-you note noticed: " + target(res.After)
+	w := mailer.AnswerWords{Person: mailer.JoinAnd(names), Who: target(res.After)}
+	changed := mailer.Say(mailer.SayNoteNoticed, w)
+	subject := mailer.Say(mailer.SayNoteSubject, w)
 	th := mailer.Thread{From: a.from, MessageID: AnswerID(ty.Token, store.AnswerAck, a.key, a.domain)}
 	if ty.MessageID != "" {
-		subject = "Send a thank-you note today: " + target(res.After)
+		subject = mailer.Say(mailer.SayNoteSubjectThread, w)
 		th.InReplyTo, th.References = ty.MessageID, []string{ty.MessageID}
 	}
 	e, err := mailer.Acknowledgement(mailer.AckInput{Owner: a.cfg.Owner, Subject: subject, Changed: changed,
@@ -178,149 +178,150 @@ func one(kind string, e mailer.Email, err error) ([]store.Answer, error) {
 	return []store.Answer{{MessageID: e.MessageID, Kind: kind, Email: string(b)}}, nil
 }
 
-// ackText says what a command changed and what comes next.
+// ackText says what a command changed and what comes next, in the words of
+// mailer's answer sentences.
 func (a *Answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, resend store.ReminderRecord) (changed, next string) {
 	iv := res.After
 	who := target(iv)
 	next = a.next(iv)
+	say := mailer.Say
+	w := mailer.AnswerWords{Who: who, Company: employer(iv), Kind: string(rem.Kind)}
 	switch c.Action {
 	case store.ActionConfirm:
 		r, ok := reminderOf(iv, c.Kind)
+		w.Kind = string(c.Kind)
 		switch {
 		case !ok:
-			return fmt.Sprintf("This interview has no %s to mark; nothing changed.", noun(c.Kind)), next
+			return say(mailer.SayNothingToMark, w), next
 		case res.Changed && c.Outcome == store.OutcomeOffer:
-			return fmt.Sprintf("Congratulations! The offer from %s is recorded, and the follow-up call is closed.", employer(iv)),
-				"Before you say yes, ask about the salary, the benefits and the start date, thank them, and ask for a few days to think it over."
+			return say(mailer.SayOffer, w), say(mailer.SayOfferNext, w)
 		case res.Changed && c.Outcome == store.OutcomeNoOffer:
-			return fmt.Sprintf("Recorded: no offer from %s. The follow-up call is closed.", employer(iv)),
-				"Nothing more is planned for this interview. Should you speak with them again, keep it brief and friendly: thank them for their time, and do not try to change their mind."
+			return say(mailer.SayNoOffer, w), say(mailer.SayNoOfferNext, w)
 		case res.Changed && c.Kind == interview.ThankYou:
-			return fmt.Sprintf("The thank-you note to %s is marked sent.", who), next
+			return say(mailer.SayThankYouSent, w), next
 		case res.Changed:
-			return fmt.Sprintf("The follow-up call to %s is marked done.", who), next
+			return say(mailer.SayCallDone, w), next
 		}
 		return alreadyText(r, c), next
 
 	case store.ActionSnooze:
 		r, _ := reminderOf(iv, rem.Kind)
+		w.State = r.State
 		switch {
 		case res.Changed:
-			return fmt.Sprintf("The %s for %s is put off until %s.", noun(rem.Kind), who, a.at(rep.Until)), next
+			w.At = a.at(rep.Until)
+			return say(mailer.SaySnoozed, w), next
 		case r.State == store.StateSending:
-			return fmt.Sprintf("The %s email is being sent right now, so nothing changed; reply to it once it arrives.", noun(rem.Kind)), next
+			return say(mailer.SaySnoozeSending, w), next
 		}
-		return fmt.Sprintf("The %s is already %s; nothing changed.", noun(rem.Kind), stateWord(r)), next
+		return say(mailer.SayAlreadyState, w), next
 
 	case store.ActionSkip:
 		r, _ := reminderOf(iv, rem.Kind)
+		w.State = r.State
 		if res.Changed {
-			return fmt.Sprintf("The %s for %s is skipped.", noun(rem.Kind), who), next
+			return say(mailer.SaySkipped, w), next
 		}
-		return fmt.Sprintf("The %s is already %s; nothing changed.", noun(rem.Kind), stateWord(r)), next
+		return say(mailer.SayAlreadyState, w), next
 
 	case store.ActionCancel:
 		if res.Changed {
-			return fmt.Sprintf("All follow-ups for %s are cancelled.", who), "Nothing more will be sent about this interview."
+			return say(mailer.SayCancelled, w), say(mailer.SayNothingMore, w)
 		}
-		return fmt.Sprintf("The follow-ups for %s were already cancelled; nothing changed.", who), ""
+		return say(mailer.SayAlreadyCancelled, w), ""
 
 	case store.ActionNotes:
-		changed = fmt.Sprintf("Your notes are saved with the interview with %s.", who)
+		changed = say(mailer.SayNotesSaved, w)
 		if call, ok := reminderOf(iv, interview.FollowUpCall); ok && call.State == store.StatePending && iv.Status == interview.Scheduled {
-			return changed, fmt.Sprintf("They will be in the follow-up call outline, which comes %s.", a.when(a.sendAt(call)))
+			w.When = a.when(a.sendAt(call))
+			return changed, say(mailer.SayNotesInOutline, w)
 		}
-		return changed, "They are kept for this interview's later emails."
+		return changed, say(mailer.SayNotesKept, w)
 
 	case store.ActionFormality:
-		company := employer(iv)
+		company := w.Company
+		w.Company, w.Form = upperFirst(company), c.Formality
 		if !res.Changed {
-			return fmt.Sprintf("%s was already set to %s; nothing changed.", upperFirst(company), c.Formality), next
+			return say(mailer.SayRegisterSame, w), next
 		}
-		changed = fmt.Sprintf("%s is now written to by email, the casual way.", upperFirst(company))
+		changed = say(mailer.SayRegisterCasual, w)
 		if c.Formality == "formal" {
-			changed = fmt.Sprintf("%s is now written to formally: the thank-you goes as a letter on good paper.", upperFirst(company))
+			changed = say(mailer.SayRegisterFormal, w)
 		}
 		if resend.ID != 0 {
-			return changed, "A new thank-you email with the changed draft follows in this thread."
+			return changed, say(mailer.SayRegisterResend, w)
 		}
-		return changed, fmt.Sprintf("Later drafts for %s use it.", company)
+		w.Company = company
+		return changed, say(mailer.SayRegisterLater, w)
 
 	case store.ActionHonorific:
 		p := iv.Interviewers[c.Interviewer]
-		form := string(p.Honorific) + " " + p.LastName()
+		w.Person, w.Form = personName(p), string(p.Honorific)+" "+p.LastName()
 		if !res.Changed {
-			return fmt.Sprintf("%s was already addressed as %s; nothing changed.", personName(p), form), next
+			return say(mailer.SayHonorificSame, w), next
 		}
-		changed = fmt.Sprintf("%s is now addressed as %s.", personName(p), form)
+		changed = say(mailer.SayHonorificSet, w)
 		var lines []string
 		if resend.ID != 0 {
-			lines = append(lines, "A new thank-you email with the corrected greeting follows in this thread.")
+			lines = append(lines, say(mailer.SayHonorificResend, w))
 		} else {
-			lines = append(lines, "Later drafts use it.")
+			lines = append(lines, say(mailer.SayHonorificLater, w))
 		}
 		for _, o := range iv.Interviewers {
 			if o.Honorific == interview.NoHonorific {
-				lines = append(lines, fmt.Sprintf("For %s, reply mr, ms, mrs or dr followed by %s.", personName(o), o.LastName()))
+				lines = append(lines, say(mailer.SayHonorificAsk, mailer.AnswerWords{Person: personName(o), Form: o.LastName()}))
 				break
 			}
 		}
 		return changed, strings.Join(lines, "\n")
 	}
 	if rep.Command == replies.SetHonorific {
-		return "No interviewer is known for this interview, so there is no one to address; nothing changed.", next
+		return say(mailer.SayHonorificNobody, w), next
 	}
-	return "Nothing changed.", next
+	return say(mailer.SayNothingChanged, w), next
 }
 
 // alreadyText explains a confirmation that changed nothing.
 func alreadyText(r store.ReminderRecord, c store.OwnerCommand) string {
+	w := mailer.AnswerWords{Kind: string(r.Kind), State: r.State, Outcome: r.Outcome}
 	switch r.State {
 	case store.StateConfirmed:
-		what := "marked sent"
-		if r.Kind == interview.FollowUpCall {
-			what = "marked done"
-			switch r.Outcome {
-			case store.OutcomeOffer:
-				what = "closed with an offer"
-			case store.OutcomeNoOffer:
-				what = "closed without an offer"
-			}
-		}
-		return fmt.Sprintf("The %s was already %s; nothing changed.", noun(r.Kind), what)
+		return mailer.Say(mailer.SayAlreadyClosed, w)
 	case store.StateCancelled:
-		return fmt.Sprintf("The %s was cancelled, so nothing changed.", noun(r.Kind))
+		return mailer.Say(mailer.SayWasCancelled, w)
 	}
-	return fmt.Sprintf("The %s is %s; nothing changed.", noun(c.Kind), stateWord(r))
+	w.Kind = string(c.Kind)
+	return mailer.Say(mailer.SayIsState, w)
 }
 
 // next says what comes next for an interview: its open reminders' next
 // sends, soonest first.
 func (a *Answerer) next(iv store.InterviewRecord) string {
 	if iv.Status == interview.Cancelled {
-		return "Nothing more will be sent about this interview."
+		return mailer.Say(mailer.SayNothingMore, mailer.AnswerWords{})
 	}
 	var lines []string
 	for _, r := range iv.Reminders { // ordered by due time
 		at := a.sendAt(r)
+		w := mailer.AnswerWords{Kind: string(r.Kind), When: a.when(at), At: a.at(at)}
 		switch {
 		case r.State == store.StatePending && r.Kind == interview.ThankYou:
-			lines = append(lines, fmt.Sprintf("The thank-you email comes %s.", a.when(at)))
+			lines = append(lines, mailer.Say(mailer.SayNextThankYou, w))
 		case r.State == store.StatePending:
-			lines = append(lines, fmt.Sprintf("The follow-up call outline comes %s.", a.when(at)))
+			lines = append(lines, mailer.Say(mailer.SayNextCall, w))
 		case r.State == store.StateSending:
-			lines = append(lines, fmt.Sprintf("The %s email is on its way.", noun(r.Kind)))
+			lines = append(lines, mailer.Say(mailer.SayNextSending, w))
 		case r.State == store.StateSent && r.NagsSent >= a.cfg.Schedule.NagLimit:
-			lines = append(lines, fmt.Sprintf("The %s stays open until %s; after that it closes unanswered.", noun(r.Kind), a.when(at)))
+			lines = append(lines, mailer.Say(mailer.SayNextLast, w))
 		case r.State == store.StateSent:
-			lines = append(lines, fmt.Sprintf("A reminder about the %s comes %s, unless you answer first.", noun(r.Kind), a.when(at)))
+			lines = append(lines, mailer.Say(mailer.SayNextNudge, w))
 		}
 	}
 	if call, ok := reminderOf(iv, interview.FollowUpCall); ok && call.State == store.StateConfirmed && call.Outcome == store.OutcomeCalled {
-		lines = append(lines, "Reply offer or no offer when you hear back.")
+		lines = append(lines, mailer.Say(mailer.SayNextOutcome, mailer.AnswerWords{}))
 	}
 	if len(lines) == 0 {
-		return "Nothing more is planned for this interview."
+		return mailer.Say(mailer.SayNextNone, mailer.AnswerWords{})
 	}
 	return strings.Join(lines, "\n")
 }
@@ -354,38 +355,37 @@ func (a *Answerer) status(all []store.InterviewRecord) string {
 			continue
 		}
 		for _, r := range iv.Reminders {
+			w := mailer.AnswerWords{Kind: string(r.Kind), Who: target(iv), Outcome: r.Outcome}
 			switch r.State {
 			case store.StatePending:
-				open = append(open, fmt.Sprintf("%s for %s: comes %s", upperFirst(noun(r.Kind)), target(iv), a.when(a.sendAt(r))))
+				w.When = a.when(a.sendAt(r))
+				open = append(open, mailer.Say(mailer.SayStatusPending, w))
 			case store.StateSending:
-				open = append(open, fmt.Sprintf("%s for %s: being sent", upperFirst(noun(r.Kind)), target(iv)))
+				open = append(open, mailer.Say(mailer.SayStatusSending, w))
 			case store.StateSent:
-				open = append(open, fmt.Sprintf("%s for %s: waiting for your answer since %s", upperFirst(noun(r.Kind)),
-					target(iv), r.SentAt.In(a.loc()).Format("Monday, January 2")))
+				w.At = r.SentAt.In(a.loc()).Format("Monday, January 2")
+				open = append(open, mailer.Say(mailer.SayStatusWaiting, w))
 			case store.StateConfirmed:
 				if r.Outcome == store.OutcomeOffer || r.Outcome == store.OutcomeNoOffer {
 					if a.now.Sub(iv.Start) < 90*24*time.Hour {
-						word := "offer"
-						if r.Outcome == store.OutcomeNoOffer {
-							word = "no offer"
-						}
-						outcomes = append(outcomes, fmt.Sprintf("%s: %s", upperFirst(target(iv)), word))
+						w.Who = upperFirst(w.Who)
+						outcomes = append(outcomes, mailer.Say(mailer.SayStatusOutcome, w))
 					}
 				}
 			}
 		}
 	}
-	lines := []string{"Open follow-ups:"}
+	lines := []string{mailer.Say(mailer.SayStatusOpen, mailer.AnswerWords{})}
 	if len(open) == 0 {
-		lines[0] = "No follow-ups are open."
+		lines[0] = mailer.Say(mailer.SayStatusNone, mailer.AnswerWords{})
 	}
 	lines = append(lines, open...)
 	if len(outcomes) > 0 {
-		lines = append(lines, "Outcomes: "+strings.Join(outcomes, "; "))
+		lines = append(lines, mailer.Say(mailer.SayStatusOutcomes, mailer.AnswerWords{List: strings.Join(outcomes, "; ")}))
 	}
 	if len(lines) > maxLines+1 {
 		more := len(lines) - maxLines
-		lines = append(lines[:maxLines], fmt.Sprintf("and %d more", more))
+		lines = append(lines[:maxLines], mailer.Say(mailer.SayStatusMore, mailer.AnswerWords{Count: more}))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -423,30 +423,6 @@ func reminderOf(iv store.InterviewRecord, kind interview.ReminderKind) (store.Re
 		}
 	}
 	return store.ReminderRecord{}, false
-}
-
-func noun(kind interview.ReminderKind) string {
-	if kind == interview.FollowUpCall {
-		return "follow-up call"
-	}
-	return "thank-you note"
-}
-
-// stateWord says a reminder's state in words.
-func stateWord(r store.ReminderRecord) string {
-	switch r.State {
-	case store.StateConfirmed:
-		return "done"
-	case store.StatePending:
-		return "not sent yet"
-	case store.StateSent:
-		return "waiting for your answer"
-	case store.StateSending:
-		return "being sent"
-	case "":
-		return "not planned"
-	}
-	return r.State
 }
 
 // target names who and where: "Jane Doe at Acme Corp".
