@@ -92,7 +92,7 @@ type Reply struct {
 	Date time.Time
 }
 
-// Actionable reports whether the daemon should apply the reply's command.
+// Actionable reports whether replyflow should apply the reply's command.
 func (r Reply) Actionable() bool { return r.Authorized && !r.AutoReply }
 
 // IsReply reports whether the message answers some other message, i.e. has

@@ -66,7 +66,7 @@ func (a *Answerer) thread(token, kind string) mailer.Thread {
 		InReplyTo: a.inReplyTo, References: a.references}
 }
 
-// answers composes what a reply gets (see the command list in replies.go).
+// answers composes what a reply gets (see the command list in flow.go).
 func (a *Answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, all []store.InterviewRecord) ([]store.Answer, error) {
 	switch rep.Command {
 	case replies.Status:
@@ -206,7 +206,7 @@ func (a *Answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.Re
 
 	case store.ActionSnooze:
 		r, _ := reminderOf(iv, rem.Kind)
-		w.State = r.State
+		w.State = string(r.State)
 		switch {
 		case res.Changed:
 			w.At = a.at(rep.Until)
@@ -218,7 +218,7 @@ func (a *Answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.Re
 
 	case store.ActionSkip:
 		r, _ := reminderOf(iv, rem.Kind)
-		w.State = r.State
+		w.State = string(r.State)
 		if res.Changed {
 			return say(mailer.SaySkipped, w), next
 		}
@@ -283,7 +283,7 @@ func (a *Answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.Re
 
 // alreadyText explains a confirmation that changed nothing.
 func alreadyText(r store.ReminderRecord, c store.OwnerCommand) string {
-	w := mailer.AnswerWords{Kind: string(r.Kind), State: r.State, Outcome: r.Outcome}
+	w := mailer.AnswerWords{Kind: string(r.Kind), State: string(r.State), Outcome: r.Outcome}
 	switch r.State {
 	case store.StateConfirmed:
 		return mailer.Say(mailer.SayAlreadyClosed, w)
