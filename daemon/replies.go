@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/followupd/followupd/employerflow"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/replyflow"
 )
@@ -17,7 +18,19 @@ import (
 // dispatcher, outbox and employer side.
 func (d *Daemon) replyFlow() *replyflow.Flow {
 	return &replyflow.Flow{Store: d.store, Config: d.config, Now: d.now, Log: d.log,
-		Kick: d.dispatcher.Kick, Deliver: d.deliverAnswersTo, Employer: d.undoEmployer}
+		Kick: d.dispatcher.Kick, Deliver: d.deliverAnswersTo, Employer: d.employerFlow().Undo}
+}
+
+// employerFlow is the employer's-message path wired to this daemon; the
+// emails it queues go out through sendEmployerEmails.
+func (d *Daemon) employerFlow() *employerflow.Flow {
+	return &employerflow.Flow{Store: d.store, Config: d.config, Now: d.now, Log: d.log,
+		Kick: d.dispatcher.Kick, Send: d.sendEmployerEmails, Deliver: d.deliverAnswersTo}
+}
+
+// handleEmployer: see employerflow.Flow.HandleMessage.
+func (d *Daemon) handleEmployer(ctx context.Context, m mailbox.Message) error {
+	return d.employerFlow().HandleMessage(ctx, m)
 }
 
 // handleReply: see replyflow.Flow.HandleReply.
