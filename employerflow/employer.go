@@ -384,13 +384,15 @@ func (f *Flow) Undo(ctx context.Context, m mailbox.Message, rep replies.Reply, r
 	res, err := f.Store.UndoEmployerMessage(ctx, store.OwnerCommand{MessageID: key, ReminderID: rem.ID,
 		Command: undoCommand(rep.Line), Date: rep.Date, Now: now},
 		func(res store.UndoResult) ([]store.Answer, error) {
-			changed, next := "There was nothing to undo: no message from the employer changed this application.", ""
+			w := mailer.AnswerWords{Kind: res.Kind, Company: CompanyName(res.Company), Count: len(res.Restored),
+				Form: strings.ToLower(mailer.StageName(res.Stage))}
+			changed, next := mailer.Say(mailer.SayUndoNothing, w), ""
 			if res.Changed {
-				changed = fmt.Sprintf("Undone: %s's message is no longer read as %s.", CompanyName(res.Company), kindWords(res.Kind))
+				changed = mailer.Say(mailer.SayUndone, w)
 				if len(res.Restored) > 0 {
-					changed += fmt.Sprintf(" %d follow-up(s) are open again, as they were.", len(res.Restored))
+					changed = mailer.Say(mailer.SayUndoneRestored, w)
 				}
-				next = "The application is back at the stage " + strings.ToLower(mailer.StageName(res.Stage)) + "."
+				next = mailer.Say(mailer.SayUndoStage, w)
 			}
 			e, err := mailer.Acknowledgement(mailer.AckInput{Owner: f.Config().Owner, Subject: a.Subject(), Changed: changed, Next: next,
 				Now: now, Thread: a.Thread(rem.Token, store.AnswerAck)})
@@ -423,20 +425,6 @@ func undoCommand(line string) string {
 		return "not_" + store.EmployerNextRound
 	}
 	return "not_employer"
-}
-
-func kindWords(kind string) string {
-	switch kind {
-	case store.EmployerRejection:
-		return "a rejection"
-	case store.EmployerOffer:
-		return "an offer"
-	case store.EmployerNextRound:
-		return "a next round"
-	case store.EmployerScheduling:
-		return "a change of time"
-	}
-	return "news"
 }
 
 // oneLine keeps outside text on one line (the mailer sanitizes again).

@@ -60,6 +60,12 @@ const (
 	SayNoteNoticed       Sentence = "note-noticed"
 	SayNoteSubject       Sentence = "note-subject"
 	SayNoteSubjectThread Sentence = "note-subject-thread"
+	// The owner's "not a rejection": Kind is the employer's message's kind
+	// ("rejection", "offer", "next_round", "scheduling").
+	SayUndoNothing    Sentence = "undo-nothing"
+	SayUndone         Sentence = "undone"
+	SayUndoneRestored Sentence = "undone-restored"
+	SayUndoStage      Sentence = "undo-stage"
 )
 
 // sentences lists every Sentence, for the golden test.
@@ -72,6 +78,7 @@ var sentences = []Sentence{
 	SayNextThankYou, SayNextCall, SayNextSending, SayNextLast, SayNextNudge, SayNextOutcome, SayNextNone,
 	SayStatusOpen, SayStatusNone, SayStatusPending, SayStatusSending, SayStatusWaiting, SayStatusOutcome,
 	SayStatusOutcomes, SayStatusMore, SayNoteNoticed, SayNoteSubject, SayNoteSubjectThread,
+	SayUndoNothing, SayUndone, SayUndoneRestored, SayUndoStage,
 }
 
 // AnswerWords fills a Sentence. The caller keeps outside text (names,

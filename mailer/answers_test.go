@@ -9,7 +9,7 @@ import (
 
 // Every answer template is a Sentence and every Sentence has its template.
 func TestAnswerSentencesDefined(t *testing.T) {
-	helpers := []string{"noun", "Noun", "state", "closed"}
+	helpers := []string{"noun", "Noun", "state", "closed", "employer-kind"}
 	var defined []string
 	for _, tp := range textTemplates.Templates() {
 		if name, ok := strings.CutPrefix(tp.Name(), "answer."); ok && !slices.Contains(helpers, name) {
@@ -39,6 +39,7 @@ func TestGoldenAnswerSentences(t *testing.T) {
 		{"follow_up_call", "sending", ""}, {"follow_up_call", "confirmed", "called"},
 		{"follow_up_call", "confirmed", "offer"}, {"follow_up_call", "confirmed", "no_offer"},
 		{"follow_up_call", "", ""}, {"follow_up_call", "expired", ""},
+		{"rejection", "", ""}, {"offer", "", ""}, {"next_round", "", ""}, {"scheduling", "", ""},
 	} {
 		w := base
 		w.Kind, w.State, w.Outcome = v.kind, v.state, v.outcome
@@ -48,8 +49,11 @@ func TestGoldenAnswerSentences(t *testing.T) {
 	for _, s := range sentences {
 		var seen []string
 		for _, w := range variants {
-			if strings.HasPrefix(string(s), "register-") {
+			switch {
+			case strings.HasPrefix(string(s), "register-"):
 				w.Form = "formal"
+			case s == SayUndoStage:
+				w.Form = "interviewing"
 			}
 			got := Say(s, w)
 			if got == string(s) || strings.TrimSpace(got) == "" || strings.Contains(got, "\n") {
