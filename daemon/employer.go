@@ -5,26 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/mail"
-	"slices"
 	"time"
 
-	"github.com/followupd/followupd/config"
-	"github.com/followupd/followupd/employerflow"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/replyflow"
-	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
 )
 
-// The employer's side (issue 14). An employer's message is read, matched,
-// applied and answered by package employerflow (see its comment for what
-// each kind of message does); the owner's "not a rejection" reaches it
-// through package replyflow. What stays here is what runs on a clock and
-// sends: runEmployer, every employerTick, sends what is queued, links new
-// interviews into applications, sends the one check-in after silence and
-// then marks "no response", and queues the weekly digest.
+// The employer's side (issue 14). Package employerflow reads, matches,
+// applies and answers an employer's message (the owner's "not a rejection"
+// reaches it through package replyflow) and does the chores; what stays
+// here is the clock and the sending: runEmployer, every employerTick, has
+// it link new interviews into applications, check for silence and queue the
+// weekly digest, then sends what is queued (sendEmployerEmails).
 
 // employerTick is how often runEmployer does its chores.
 const employerTick = time.Minute
@@ -48,11 +42,11 @@ func (d *Daemon) runEmployer(ctx context.Context) error {
 // silence, queues the digest when its time has come, and sends what is
 // queued. A failure is logged; the next tick tries again.
 func (d *Daemon) employerChores(ctx context.Context) {
-	d.linkApplications(ctx)
-	if err := d.checkSilence(ctx); err != nil {
+	d.employerFlow().LinkApplications(ctx)
+	if err := d.employerFlow().CheckSilence(ctx); err != nil {
 		d.log.Error("check for silence after calls", slog.Any("error", err))
 	}
-	if err := d.queueDigest(ctx); err != nil {
+	if err := d.employerFlow().QueueDigest(ctx); err != nil {
 		d.log.Error("queue the weekly digest", slog.Any("error", err))
 	}
 	d.sendEmployerEmails(ctx)
@@ -63,7 +57,7 @@ func (d *Daemon) employerChores(ctx context.Context) {
 // moot), and an interview the employer said would move, once its new time
 // is stored, is announced to the owner.
 func (d *Daemon) afterApply(ctx context.Context, changes []store.Change) {
-	d.linkApplications(ctx)
+	d.employerFlow().LinkApplications(ctx)
 	var moved []interview.Key
 	for _, c := range changes {
 		if c.What == store.ChangeRescheduled {
@@ -71,306 +65,11 @@ func (d *Daemon) afterApply(ctx context.Context, changes []store.Change) {
 		}
 	}
 	if len(moved) > 0 {
-		if err := d.noticeMoves(ctx, moved); err != nil {
+		if err := d.employerFlow().NoticeMoves(ctx, moved); err != nil {
 			d.log.Error("tell the owner of a moved interview", slog.Any("error", err))
 		}
 	}
 	d.sendEmployerEmails(ctx)
-}
-
-// noticeMoves tells the owner that an interview moved, for each moved one
-// whose application had a scheduling message from the employer (one that
-// was not undone): the reminder the issue asks for when the new invitation
-// comes. Each new time is told once.
-func (d *Daemon) noticeMoves(ctx context.Context, moved []interview.Key) error {
-	now := d.now()
-	apps, err := d.store.Applications(ctx, now)
-	if err != nil {
-		return err
-	}
-	var out []store.Outgoing
-	for _, a := range apps {
-		scheduling := false
-		for _, h := range a.History {
-			if h.Stage == store.HistoryScheduling && !h.Undone {
-				scheduling = true
-			}
-		}
-		if !scheduling {
-			continue
-		}
-		for _, iv := range a.Interviews {
-			if !slicesContainsKey(moved, iv.Key) {
-				continue
-			}
-			th, ok := employerflow.ThreadFor(iv, d.fromAddress(), "emp-moved", fmt.Sprintf("moved#%d#%s", iv.ID, iv.Start.UTC().Format(time.RFC3339)), d.idDomain())
-			if !ok {
-				continue
-			}
-			loc := d.config().Owner.Location
-			name := employerflow.CompanyName(iv.Company)
-			e, err := mailer.Acknowledgement(mailer.AckInput{Owner: d.config().Owner, Subject: name + ": your interview moved",
-				Changed: "Your interview with " + whoAt(iv) + " moved: it is now on " +
-					iv.Start.In(loc).Format("Monday, January 2 at 15:04 MST") + ".",
-				Next: "The thank-you note and the follow-up call moved with it.", Now: now, Thread: th})
-			list, err := employerflow.Outgoing("moved", e, err)
-			if err != nil {
-				return err
-			}
-			out = append(out, list...)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return d.store.QueueEmployerEmails(ctx, out, now)
-}
-
-func slicesContainsKey(keys []interview.Key, k interview.Key) bool {
-	for _, x := range keys {
-		if x.UID == k.UID && x.RecurrenceID.Equal(k.RecurrenceID) {
-			return true
-		}
-	}
-	return false
-}
-
-// linkApplications links new interviews into applications and tells the
-// owner of calls a next round made moot.
-func (d *Daemon) linkApplications(ctx context.Context) {
-	now := d.now()
-	from, domain := d.fromAddress(), d.idDomain()
-	moots, err := d.store.LinkApplications(ctx, now, func(m store.Moot) ([]store.Outgoing, error) {
-		th, ok := employerflow.ThreadFor(m.Interview, from, "emp-moot", m.Cause+"#"+fmt.Sprint(m.Next.ID), domain)
-		if !ok {
-			return nil, nil
-		}
-		name := employerflow.CompanyName(m.Interview.Company)
-		e, err := mailer.Acknowledgement(mailer.AckInput{Owner: d.config().Owner, Subject: name + ": the next round is set",
-			Changed: "The next interview with " + name + " is in your calendar (" +
-				m.Next.Start.In(d.config().Owner.Location).Format("Monday, January 2 at 15:04") +
-				"), so the follow-up call for the earlier interview is dropped: the next round makes it moot.",
-			Next: "The new interview gets its own thank-you note and call. If the call should stay, reply \"not a next round\".",
-			Now:  now, Thread: th})
-		return employerflow.Outgoing("moot", e, err)
-	})
-	if err != nil {
-		d.log.Error("link interviews into applications", slog.Any("error", err))
-		return
-	}
-	for _, m := range moots {
-		d.log.Info("follow-up call dropped: a next round makes it moot", slog.Int64("interview", m.Interview.ID),
-			slog.Int64("next", m.Next.ID))
-	}
-	if len(moots) > 0 {
-		d.dispatcher.Kick()
-	}
-}
-
-// checkSilence sends the one check-in draft when the company has not
-// written for [employer] silence_business_days after the follow-up call,
-// and marks the application "no response" when as many more pass.
-func (d *Daemon) checkSilence(ctx context.Context) error {
-	now := d.now()
-	apps, err := d.store.Applications(ctx, now)
-	if err != nil {
-		return err
-	}
-	n := d.config().Employer.SilenceBusinessDays
-	loc := d.config().Owner.Location
-	after := func(t time.Time) time.Time {
-		day := scheduler.AddBusinessDays(config.DateOf(t.In(loc)), n, d.config().Schedule)
-		return d.config().Schedule.FollowUpTime.On(day, loc)
-	}
-	for _, a := range apps {
-		if len(a.Interviews) == 0 {
-			continue
-		}
-		last := a.Interviews[len(a.Interviews)-1]
-		switch a.Stage {
-		case store.StageInterviewing, store.StageNextRound:
-			var call store.ReminderRecord
-			for _, r := range last.Reminders {
-				if r.Kind == interview.FollowUpCall {
-					call = r
-				}
-			}
-			base := call.ResolvedAt
-			if call.State == store.StateSent {
-				base = call.SentAt
-			}
-			if base.IsZero() || call.State == store.StateCancelled || a.LastContact.After(base) || now.Before(after(base)) {
-				continue
-			}
-			from, domain := d.fromAddress(), d.idDomain()
-			_, err := d.store.SetApplicationStage(ctx, a.ID, a.Stage, store.StageCheckedIn, now,
-				func(app store.Application) ([]store.Outgoing, error) {
-					th, ok := employerflow.ThreadFor(last, from, "emp-checkin", fmt.Sprintf("checkin#%d", a.ID), domain)
-					if !ok {
-						return nil, nil
-					}
-					to := mail.Address{}
-					if len(last.Interviewers) > 0 {
-						to = mail.Address{Name: last.Interviewers[0].Name, Address: last.Interviewers[0].Email}
-					}
-					e, err := mailer.CheckIn(mailer.EmployerInput{Interview: last.Interview, Owner: d.config().Owner,
-						Company: a.Company, To: to, Notes: last.Notes, Now: now, Thread: th})
-					return employerflow.Outgoing("check_in", e, err)
-				})
-			if err != nil {
-				return err
-			}
-		case store.StageCheckedIn:
-			var since time.Time
-			for _, h := range a.History {
-				if h.Stage == store.StageCheckedIn && !h.Undone {
-					since = h.At
-				}
-			}
-			if since.IsZero() || a.LastContact.After(since) || now.Before(after(since)) {
-				continue
-			}
-			from, domain := d.fromAddress(), d.idDomain()
-			if _, err := d.store.SetApplicationStage(ctx, a.ID, a.Stage, store.StageNoResponse, now,
-				func(app store.Application) ([]store.Outgoing, error) {
-					th, ok := employerflow.ThreadFor(last, from, "emp-silent", fmt.Sprintf("noresponse#%d", a.ID), domain)
-					if !ok {
-						return nil, nil
-					}
-					name := employerflow.CompanyName(a.Company)
-					e, err := mailer.Acknowledgement(mailer.AckInput{Owner: d.config().Owner, Subject: name + ": no response",
-						Changed: name + " has not answered your check-in: the application is marked \"no response\". followupd will not ask you to chase them again.",
-						Next:    "If they write after all, their message is read as usual and the application moves on.",
-						Now:     now, Thread: th})
-					return employerflow.Outgoing("no_response", e, err)
-				}); err != nil {
-				return err
-			}
-			d.log.Info("application marked no response", slog.Int64("application", a.ID))
-		}
-	}
-	return nil
-}
-
-// queueDigest queues this week's digest once its time ([digest] weekday and
-// time, in the owner's zone) has come. A digest more than a day late (the
-// daemon was down, or first started later in the week) is not sent: the
-// next one comes at its time.
-// digestGrace is how late a week's digest may still go out.
-const digestGrace = 24 * time.Hour
-
-func (d *Daemon) queueDigest(ctx context.Context) error {
-	dg := d.config().Digest
-	if !dg.Enabled {
-		return nil
-	}
-	now := d.now()
-	loc := d.config().Owner.Location
-	day := config.DateOf(now.In(loc))
-	for day.Weekday() != dg.Weekday {
-		day = day.AddDays(-1)
-	}
-	at := dg.Time.On(day, loc)
-	if now.Before(at) || now.Sub(at) > digestGrace {
-		return nil
-	}
-	id := fmt.Sprintf("digest.%s@%s", day, d.idDomain())
-	if queued, err := d.store.EmployerEmailQueued(ctx, id); err != nil || queued {
-		return err
-	}
-	apps, err := d.store.Applications(ctx, now)
-	if err != nil {
-		return err
-	}
-	if len(apps) == 0 {
-		return nil
-	}
-	in := digestInput(apps, d.config(), now)
-	in.Thread = mailer.Thread{From: d.fromAddress(), MessageID: id}
-	e, err := mailer.Digest(in)
-	if err != nil {
-		return err
-	}
-	out, err := employerflow.Outgoing("digest", e, nil)
-	if err != nil {
-		return err
-	}
-	return d.store.QueueEmployerEmails(ctx, out, now)
-}
-
-// digestInput turns the applications into the digest's lists.
-func digestInput(apps []store.Application, cfg *config.Config, now time.Time) mailer.DigestInput {
-	in := mailer.DigestInput{Owner: cfg.Owner, Now: now}
-	week := now.Add(7 * 24 * time.Hour)
-	loc := cfg.Owner.Location
-	for _, a := range apps {
-		da := mailer.DigestApplication{Company: a.Company, Position: a.Position, Stage: a.Stage, LastContact: a.LastContact}
-		da.Next = NextStep(a, loc)
-		in.Applications = append(in.Applications, da)
-		for _, iv := range a.Interviews {
-			for _, r := range iv.Reminders {
-				if r.State != store.StatePending || r.Due.After(week) {
-					continue
-				}
-				what := "Thank-you note: "
-				if r.Kind == interview.FollowUpCall {
-					what = "Follow-up call: "
-				}
-				in.Due = append(in.Due, mailer.DigestItem{When: r.Due, What: what + whoAt(iv)})
-			}
-		}
-		if a.Stage == store.StageInterviewing || a.Stage == store.StageNextRound || a.Stage == store.StageCheckedIn {
-			if len(a.Interviews) > 0 && !a.Interviews[len(a.Interviews)-1].End.After(now) {
-				last := a.Interviews[len(a.Interviews)-1]
-				in.Waiting = append(in.Waiting, mailer.DigestItem{When: a.LastContact,
-					What: employerflow.CompanyName(a.Company) + ", interviewed " + last.Start.In(loc).Format("Monday, January 2")})
-			}
-		}
-	}
-	slices.SortStableFunc(in.Due, func(a, b mailer.DigestItem) int { return a.When.Compare(b.When) })
-	return in
-}
-
-// NextStep says in words what comes next for an application (the digest
-// and `followupd list --applications` show it).
-func NextStep(a store.Application, loc *time.Location) string {
-	switch a.Stage {
-	case store.StageOffer:
-		return "answer the offer: ask about salary, benefits and start date; take a few days"
-	case store.StageRejected:
-		return "none: thank them and stay in touch"
-	case store.StageNoResponse:
-		return "none: they did not answer the check-in"
-	case store.StageCheckedIn:
-		return "wait for their answer to your check-in"
-	}
-	var next store.ReminderRecord
-	for _, iv := range a.Interviews {
-		for _, r := range iv.Reminders {
-			if r.State == store.StatePending && (next.ID == 0 || r.Due.Before(next.Due)) {
-				next = r
-			}
-		}
-	}
-	if next.ID == 0 {
-		return "wait for their word"
-	}
-	what := "thank-you note"
-	if next.Kind == interview.FollowUpCall {
-		what = "follow-up call"
-	}
-	return what + " on " + next.Due.In(loc).Format("Monday, January 2 at 15:04")
-}
-
-func whoAt(iv store.InterviewRecord) string {
-	who := "your interviewer"
-	if len(iv.Interviewers) > 0 && iv.Interviewers[0].Name != "" {
-		who = oneLine(iv.Interviewers[0].Name)
-	}
-	if iv.Company != "" {
-		who += " at " + oneLine(iv.Company)
-	}
-	return who
 }
 
 // sendEmployerEmails sends what the employer outbox holds, as the answers

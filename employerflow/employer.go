@@ -3,9 +3,12 @@
 // owner: read (package employer, pure), match to one of the owner's
 // interviews, apply (the store, in one transaction with the emails) and
 // compose (package mailer). It also undoes a misreading when the owner
-// replies "not a rejection" (Flow.Undo, which package replyflow calls). It
-// neither watches nor sends: the daemon hands it each message, sends what it
-// queues and runs the employer side's chores (check-ins, digest).
+// replies "not a rejection" (Flow.Undo, which package replyflow calls), and
+// does the employer side's chores (chores.go: linking a next round into its
+// application, the check-in after a silence, "no response", the digest, the
+// notice of a moved interview). It neither watches, keeps time nor sends:
+// the daemon hands it each message, runs the chores on its tick and sends
+// what it queues. NextStep is the applications list's "next step".
 //
 // A message in the watched Inbox that is neither a reply to followupd nor
 // an invitation, and not from the owner, is read by package employer. When
