@@ -67,7 +67,8 @@ type Flow struct {
 	Kick func()
 	// Send sends the employer side's queued emails; nil leaves them queued.
 	Send func(ctx context.Context)
-	// Deliver sends the answers queued for the owner's message known as key.
+	// Deliver sends the answers queued for the owner's message known as
+	// key; nil leaves them queued.
 	Deliver func(ctx context.Context, key string, log *slog.Logger) error
 }
 
@@ -75,6 +76,15 @@ func (f *Flow) kick() {
 	if f.Kick != nil {
 		f.Kick()
 	}
+}
+
+// deliver sends the answers queued for key; without Deliver they stay
+// queued for the outbox's retries.
+func (f *Flow) deliver(ctx context.Context, key string, log *slog.Logger) error {
+	if f.Deliver == nil {
+		return nil
+	}
+	return f.Deliver(ctx, key, log)
 }
 
 func (f *Flow) send(ctx context.Context) {
@@ -403,7 +413,7 @@ func (f *Flow) Undo(ctx context.Context, m mailbox.Message, rep replies.Reply, r
 		})
 	switch {
 	case errors.Is(err, store.ErrAlreadyHandled):
-		return f.Deliver(ctx, key, log)
+		return f.deliver(ctx, key, log)
 	case err != nil:
 		return fmt.Errorf("undo employer's message: %w", err)
 	}
@@ -411,7 +421,7 @@ func (f *Flow) Undo(ctx context.Context, m mailbox.Message, rep replies.Reply, r
 	if res.Changed {
 		f.kick()
 	}
-	return f.Deliver(ctx, key, log)
+	return f.deliver(ctx, key, log)
 }
 
 // undoCommand records which kind the owner's "not a ..." names:

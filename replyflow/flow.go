@@ -83,7 +83,8 @@ import (
 // content, they do not only confirm.
 //
 // Answers go through the store's outbox: queued with the change, sent after
-// it commits, and, when sending fails for now, tried again by runAnswers.
+// it commits (Flow.Deliver), and, when sending fails for now, tried again
+// by the daemon's answer outbox (daemon/replies_outbox.go).
 
 // Flow handles the owner's messages. Its fields are set once by the
 // daemon; Config is read at each message, so a reload takes effect.
@@ -94,10 +95,12 @@ type Flow struct {
 	Log    *slog.Logger
 	// Kick tells the dispatcher that reminders may have moved; nil is fine.
 	Kick func()
-	// Deliver sends the answers queued for the message known as key.
+	// Deliver sends the answers queued for the message known as key; nil
+	// leaves them queued.
 	Deliver func(ctx context.Context, key string, log *slog.Logger) error
 	// Employer handles the owner's "not a rejection" and its kin (the
-	// NotEmployer command): the employer's side lives with the daemon.
+	// NotEmployer command): employerflow.Flow.Undo. Without it such a reply
+	// is logged and changes nothing.
 	Employer func(ctx context.Context, m mailbox.Message, rep replies.Reply, rem store.ReminderRecord, key, matched string, log *slog.Logger) error
 }
 
@@ -105,6 +108,15 @@ func (f *Flow) kick() {
 	if f.Kick != nil {
 		f.Kick()
 	}
+}
+
+// deliver sends the answers queued for key; without Deliver they stay
+// queued for the outbox's retries.
+func (f *Flow) deliver(ctx context.Context, key string, log *slog.Logger) error {
+	if f.Deliver == nil {
+		return nil
+	}
+	return f.Deliver(ctx, key, log)
 }
 
 // helpEvery is how often at most an unknown command gets the help email,
@@ -162,7 +174,7 @@ func (f *Flow) HandleReply(ctx context.Context, m mailbox.Message) (bool, error)
 	}
 	if handled {
 		log.Debug("reply handled before; not applied again")
-		return true, f.Deliver(ctx, key, log)
+		return true, f.deliver(ctx, key, log)
 	}
 
 	if !rep.Actionable() {
@@ -186,7 +198,11 @@ func (f *Flow) HandleReply(ctx context.Context, m mailbox.Message) (bool, error)
 		return false, nil
 	}
 
-	if rep.Command == replies.NotEmployer { // the employer's side: employer.go
+	if rep.Command == replies.NotEmployer { // the employer's side: employerflow.Flow.Undo
+		if f.Employer == nil {
+			log.Warn("reply undoes an employer's message, but no employer side is wired; nothing changed")
+			return true, nil
+		}
 		return true, f.Employer(ctx, m, rep, rem, key, matched, log)
 	}
 	rec, err := f.Store.Interview(ctx, rem.InterviewID)
@@ -216,7 +232,7 @@ func (f *Flow) HandleReply(ctx context.Context, m mailbox.Message) (bool, error)
 	if res.Changed {
 		f.kick() // nil-safe; reminders may have moved
 	}
-	return true, f.Deliver(ctx, key, log)
+	return true, f.deliver(ctx, key, log)
 }
 
 // isOwnMessage reports whether m is one of followupd's own emails (its
@@ -402,7 +418,7 @@ func (f *Flow) HandleSentNote(ctx context.Context, m mailbox.Message) error {
 	})
 	switch {
 	case errors.Is(err, store.ErrAlreadyHandled):
-		return f.Deliver(ctx, key, log)
+		return f.deliver(ctx, key, log)
 	case err != nil:
 		return fmt.Errorf("confirm thank-you from the Sent folder: %w", err)
 	}
@@ -410,7 +426,7 @@ func (f *Flow) HandleSentNote(ctx context.Context, m mailbox.Message) error {
 	if res.Changed {
 		f.kick()
 	}
-	return f.Deliver(ctx, key, log)
+	return f.deliver(ctx, key, log)
 }
 
 // isOpen reports whether a reminder still waits for the owner (or to be
