@@ -51,10 +51,9 @@ func (f *Flow) NoticeMoves(ctx context.Context, moved []interview.Key) error {
 			}
 			loc := f.Config().Owner.Location
 			name := CompanyName(iv.Company)
-			e, err := mailer.Acknowledgement(mailer.AckInput{Owner: f.Config().Owner, Subject: name + ": your interview moved",
-				Changed: "Your interview with " + whoAt(iv) + " moved: it is now on " +
-					iv.Start.In(loc).Format("Monday, January 2 at 15:04 MST") + ".",
-				Next: "The thank-you note and the follow-up call moved with it.", Now: now, Thread: th})
+			w := mailer.AnswerWords{Company: name, Who: whoAt(iv), At: iv.Start.In(loc).Format("Monday, January 2 at 15:04 MST")}
+			e, err := mailer.Acknowledgement(mailer.AckInput{Owner: f.Config().Owner, Subject: mailer.Say(mailer.SayEmpMovedSubject, w),
+				Changed: mailer.Say(mailer.SayEmpMoved, w), Next: mailer.Say(mailer.SayEmpMovedNext, w), Now: now, Thread: th})
 			list, err := Outgoing("moved", e, err)
 			if err != nil {
 				return err
@@ -88,12 +87,10 @@ func (f *Flow) LinkApplications(ctx context.Context) {
 			return nil, nil
 		}
 		name := CompanyName(m.Interview.Company)
-		e, err := mailer.Acknowledgement(mailer.AckInput{Owner: f.Config().Owner, Subject: name + ": the next round is set",
-			Changed: "The next interview with " + name + " is in your calendar (" +
-				m.Next.Start.In(f.Config().Owner.Location).Format("Monday, January 2 at 15:04") +
-				"), so the follow-up call for the earlier interview is dropped: the next round makes it moot.",
-			Next: "The new interview gets its own thank-you note and call. If the call should stay, reply \"not a next round\".",
-			Now:  now, Thread: th})
+		w := mailer.AnswerWords{Company: name, At: m.Next.Start.In(f.Config().Owner.Location).Format("Monday, January 2 at 15:04")}
+		e, err := mailer.Acknowledgement(mailer.AckInput{Owner: f.Config().Owner, Subject: mailer.Say(mailer.SayEmpMootSubject, w),
+			Changed: mailer.Say(mailer.SayEmpMoot, w), Next: mailer.Say(mailer.SayEmpMootNext, w),
+			Now: now, Thread: th})
 		return Outgoing("moot", e, err)
 	})
 	if err != nil {
@@ -180,10 +177,10 @@ func (f *Flow) CheckSilence(ctx context.Context) error {
 						return nil, nil
 					}
 					name := CompanyName(a.Company)
-					e, err := mailer.Acknowledgement(mailer.AckInput{Owner: f.Config().Owner, Subject: name + ": no response",
-						Changed: name + " has not answered your check-in: the application is marked \"no response\". followupd will not ask you to chase them again.",
-						Next:    "If they write after all, their message is read as usual and the application moves on.",
-						Now:     now, Thread: th})
+					w := mailer.AnswerWords{Company: name}
+					e, err := mailer.Acknowledgement(mailer.AckInput{Owner: f.Config().Owner, Subject: mailer.Say(mailer.SayEmpSilentSubject, w),
+						Changed: mailer.Say(mailer.SayEmpSilent, w), Next: mailer.Say(mailer.SayEmpSilentNext, w),
+						Now: now, Thread: th})
 					return Outgoing("no_response", e, err)
 				}); err != nil {
 				return err

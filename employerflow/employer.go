@@ -321,7 +321,7 @@ func (c employerCompose) compose(res store.EmployerResult) ([]store.Outgoing, er
 	case emp.Rejection:
 		e, err = mailer.Rejection(in)
 	case emp.Offer:
-		in.Closed = []string{"The follow-up call is no longer needed: this conversation takes its place."}
+		in.Closed = []string{mailer.Say(mailer.SayEmpOfferClosed, mailer.AnswerWords{})}
 		if len(res.Closed) == 0 {
 			in.Closed = nil
 		}
@@ -329,16 +329,15 @@ func (c employerCompose) compose(res store.EmployerResult) ([]store.Outgoing, er
 		in.AnswerBy = c.cfg.Schedule.FollowUpTime.On(day, c.cfg.Owner.Location)
 		e, err = mailer.OfferOutline(in)
 	case emp.NextRound:
-		e, err = mailer.Acknowledgement(mailer.AckInput{Owner: c.cfg.Owner, Subject: name + ": a next round",
-			Changed: name + " invites you to a next round: this application moves on to it.",
-			Next: "When the next interview's invitation arrives it joins this application, and a follow-up call still pending " +
-				"for the earlier interview is dropped then (you will be told). If this is wrong, reply \"not a next round\".",
+		w := mailer.AnswerWords{Company: name}
+		e, err = mailer.Acknowledgement(mailer.AckInput{Owner: c.cfg.Owner, Subject: mailer.Say(mailer.SayEmpNextRoundSubject, w),
+			Changed: mailer.Say(mailer.SayEmpNextRound, w), Next: mailer.Say(mailer.SayEmpNextRoundNext, w),
 			Now: c.now, Thread: th})
 	case emp.Scheduling:
-		e, err = mailer.Acknowledgement(mailer.AckInput{Owner: c.cfg.Owner, Subject: name + ": an interview time changes",
-			Changed: name + " wrote about moving an interview or picking a time. Nothing is closed.",
-			Next:    "When the new invitation arrives, the follow-ups move with the interview.",
-			Now:     c.now, Thread: th})
+		w := mailer.AnswerWords{Company: name}
+		e, err = mailer.Acknowledgement(mailer.AckInput{Owner: c.cfg.Owner, Subject: mailer.Say(mailer.SayEmpSchedulingSubject, w),
+			Changed: mailer.Say(mailer.SayEmpScheduling, w), Next: mailer.Say(mailer.SayEmpSchedulingNext, w),
+			Now: c.now, Thread: th})
 	default:
 		return nil, nil
 	}
@@ -358,6 +357,8 @@ func (c employerCompose) draftTo(iv store.InterviewRecord) mail.Address {
 	return mail.Address{}
 }
 
+// CompanyName is the company's name on one line, "The company" when it is
+// not known.
 func CompanyName(c string) string {
 	if c = oneLine(c); c != "" {
 		return c
@@ -371,12 +372,11 @@ func closedLine(r store.ReminderRecord, iv store.InterviewRecord) string {
 	if len(iv.Interviewers) > 0 && iv.Interviewers[0].Name != "" {
 		who = oneLine(iv.Interviewers[0].Name)
 	}
-	if r.Kind == interview.ThankYou {
-		return "The thank-you note to " + who + " is no longer asked of you."
-	}
-	return "The follow-up call to " + who + " is off."
+	return mailer.Say(mailer.SayEmpClosed, mailer.AnswerWords{Kind: string(r.Kind), Person: who})
 }
 
+// Outgoing turns a composed email into the employer outbox's row; err, that
+// of composing it, is passed on.
 func Outgoing(kind string, e mailer.Email, err error) ([]store.Outgoing, error) {
 	if err != nil {
 		return nil, err

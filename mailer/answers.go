@@ -66,6 +66,24 @@ const (
 	SayUndone         Sentence = "undone"
 	SayUndoneRestored Sentence = "undone-restored"
 	SayUndoStage      Sentence = "undo-stage"
+	// The employer's side.
+	SayEmpNextRoundSubject  Sentence = "emp-next-round-subject"
+	SayEmpNextRound         Sentence = "emp-next-round"
+	SayEmpNextRoundNext     Sentence = "emp-next-round-next"
+	SayEmpSchedulingSubject Sentence = "emp-scheduling-subject"
+	SayEmpScheduling        Sentence = "emp-scheduling"
+	SayEmpSchedulingNext    Sentence = "emp-scheduling-next"
+	SayEmpOfferClosed       Sentence = "emp-offer-closed"
+	SayEmpClosed            Sentence = "emp-closed"
+	SayEmpMovedSubject      Sentence = "emp-moved-subject"
+	SayEmpMoved             Sentence = "emp-moved"
+	SayEmpMovedNext         Sentence = "emp-moved-next"
+	SayEmpMootSubject       Sentence = "emp-moot-subject"
+	SayEmpMoot              Sentence = "emp-moot"
+	SayEmpMootNext          Sentence = "emp-moot-next"
+	SayEmpSilentSubject     Sentence = "emp-silent-subject"
+	SayEmpSilent            Sentence = "emp-silent"
+	SayEmpSilentNext        Sentence = "emp-silent-next"
 )
 
 // sentences lists every Sentence, for the golden test.
@@ -79,6 +97,9 @@ var sentences = []Sentence{
 	SayStatusOpen, SayStatusNone, SayStatusPending, SayStatusSending, SayStatusWaiting, SayStatusOutcome,
 	SayStatusOutcomes, SayStatusMore, SayNoteNoticed, SayNoteSubject, SayNoteSubjectThread,
 	SayUndoNothing, SayUndone, SayUndoneRestored, SayUndoStage,
+	SayEmpNextRoundSubject, SayEmpNextRound, SayEmpNextRoundNext, SayEmpSchedulingSubject, SayEmpScheduling,
+	SayEmpSchedulingNext, SayEmpOfferClosed, SayEmpClosed, SayEmpMovedSubject, SayEmpMoved, SayEmpMovedNext,
+	SayEmpMootSubject, SayEmpMoot, SayEmpMootNext, SayEmpSilentSubject, SayEmpSilent, SayEmpSilentNext,
 }
 
 // AnswerWords fills a Sentence. The caller keeps outside text (names,
