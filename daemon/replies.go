@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 	"net/mail"
-	"strings"
 
 	"github.com/followupd/followupd/employerflow"
 	"github.com/followupd/followupd/mailbox"
@@ -48,8 +47,3 @@ func (d *Daemon) isSentFolder(folder string) bool { return replyflow.IsSentFolde
 func (d *Daemon) fromAddress() mail.Address { return replyflow.FromAddress(d.config()) }
 
 func (d *Daemon) idDomain() string { return replyflow.IDDomain(d.config()) }
-
-// oneLine keeps outside text on one line (the mailer sanitizes again).
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
