@@ -2,7 +2,12 @@
 // long-running components (calendar refresh, mailbox watcher) around one
 // store, runs each as Run(ctx) error under a supervisor that logs a failure
 // and restarts the component with backoff without stopping the others, and
-// stops them all when its context ends.
+// stops them all when its context ends. It routes each message the watcher
+// decoded: to package replyflow (the owner's replies and Sent-folder notes),
+// else to the invitation path (calendar, detect, store), else to the
+// employer's side (employer.go). It sends the answers replyflow queues
+// (replies_outbox.go) and the employer's emails; docs/architecture.md shows
+// the whole path of each.
 package daemon
 
 import (

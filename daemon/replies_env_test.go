@@ -16,8 +16,8 @@ import (
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
-	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
 // The reply tests' world: the owner of the fixtures in testdata/replies
@@ -175,7 +175,7 @@ func (e *rpEnv) addInterview(t testing.TB, uid string, start time.Time, sent boo
 	t.Helper()
 	ctx := context.Background()
 	if _, err := e.st.Apply(ctx, store.Report{Source: "calendar:work", Interviews: []interview.Interview{rpInterview(uid, start)}},
-		start.Add(-48*time.Hour), scheduler.Planner(e.cfg)); err != nil {
+		start.Add(-48*time.Hour), timerules.Planner(e.cfg)); err != nil {
 		t.Fatal(err)
 	}
 	rec := e.interviewByUID(t, uid)
@@ -302,4 +302,14 @@ func kindsOf(t testing.TB, emails []mailer.Email) []string {
 		kinds = append(kinds, answerKind(t, e.MessageID))
 	}
 	return kinds
+}
+
+// reminderOf is the interview's reminder of the given kind.
+func reminderOf(iv store.InterviewRecord, kind interview.ReminderKind) (store.ReminderRecord, bool) {
+	for _, r := range iv.Reminders {
+		if r.Kind == kind {
+			return r, true
+		}
+	}
+	return store.ReminderRecord{}, false
 }

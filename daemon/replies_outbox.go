@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/mailer"
+	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/store"
 )
 
@@ -100,9 +101,9 @@ func (d *Daemon) deliverAnswer(ctx context.Context, a store.QueuedAnswer, log *s
 		return
 	}
 	// Our Message-IDs carry the reply token: never log or store them.
-	text := redactTokens(err.Error(), a.MessageID, e.InReplyTo)
+	text := replyflow.RedactTokens(err.Error(), a.MessageID, e.InReplyTo)
 	for _, r := range e.References {
-		text = redactTokens(text, r)
+		text = replyflow.RedactTokens(text, r)
 	}
 	// A failure of the account or the connection is not this answer's: it
 	// is tried again within the retry window however often it failed.

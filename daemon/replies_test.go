@@ -11,6 +11,7 @@ import (
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
+	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/store"
 )
 
@@ -177,14 +178,14 @@ func checkAnswerEnvelope(t *testing.T, a mailer.Email, m mailbox.Message, token 
 	if !a.AutoSubmitted {
 		t.Error("answer not marked Auto-Submitted")
 	}
-	if got, ok := tokenOf(a.MessageID); !ok || got != token || !strings.HasSuffix(a.MessageID, "@"+rpDomain) {
+	if got, ok := replyflow.TokenOf(a.MessageID); !ok || got != token || !strings.HasSuffix(a.MessageID, "@"+rpDomain) {
 		t.Errorf("answer Message-ID %q does not carry the reminder's token", a.MessageID)
 	}
 	id, _ := m.Header.MessageID()
 	if id != "" && (a.InReplyTo != id || !slices.Contains(a.References, id)) {
 		t.Errorf("answer In-Reply-To %q, References %q; want the reply %q", a.InReplyTo, a.References, id)
 	}
-	if !slices.ContainsFunc(a.References, func(r string) bool { _, ok := tokenOf(r); return ok }) {
+	if !slices.ContainsFunc(a.References, func(r string) bool { _, ok := replyflow.TokenOf(r); return ok }) {
 		t.Errorf("answer References %q leave the interview's thread", a.References)
 	}
 }
@@ -338,34 +339,6 @@ func TestReplyCommands(t *testing.T) {
 	}
 }
 
-func TestReplyHonorificForAPanel(t *testing.T) {
-	ivs := []interview.Interviewer{
-		{Name: "Jane Doe", Email: "jane@acme.example", Honorific: interview.Ms},
-		{Name: "John Roe", Email: "john@acme.example"},
-		{Name: "Ann Poe", Email: "ann@acme.example"},
-	}
-	tests := []struct {
-		line string
-		want int
-	}{
-		{"dr", 1},             // the first with no honorific
-		{"Dr Poe", 2},         // named
-		{"ms. doe, sorry", 0}, // named, though known
-	}
-	for _, tt := range tests {
-		if got := honorificTarget(ivs, tt.line); got != tt.want {
-			t.Errorf("honorificTarget(%q) = %d, want %d", tt.line, got, tt.want)
-		}
-	}
-	all := []interview.Interviewer{ivs[0]}
-	if got := honorificTarget(all, "mr"); got != 0 {
-		t.Errorf("single known interviewer: %d, want 0", got)
-	}
-	if got := honorificTarget(nil, "mr"); got != -1 {
-		t.Errorf("no interviewer: %d, want -1", got)
-	}
-}
-
 func TestUnknownCommandHelpRateLimit(t *testing.T) {
 	e := newReplyEnv(t, true)
 	parent := "r." + e.call.Token + ".0@" + rpDomain
@@ -510,33 +483,3 @@ type net4xx struct{ err error }
 func (e *net4xx) Error() string   { return e.err.Error() }
 func (e *net4xx) Timeout() bool   { return true }
 func (e *net4xx) Temporary() bool { return true }
-
-func TestTokenOf(t *testing.T) {
-	tok := "abcdefghijklmnopqrstuvwxyz"
-	tests := []struct {
-		id, want string
-		ok       bool
-	}{
-		{"r." + tok + ".0@followupd.example.org", tok, true},
-		{"<R." + strings.ToUpper(tok) + ".12@Followupd.Example.org>", tok, true},
-		{"r." + tok + ".ack-0123456789abcdef@x", tok, true},
-		{"r." + tok + "@x", "", false},             // no suffix
-		{"r.short.0@x", "", false},                 // too short to be a token
-		{"d.0123456789abcdef.draft1@x", "", false}, // a draft
-		{"r." + tok + ".0", "", false},             // no domain
-		{"r.abc$defghijklmnopqrstuvwxyz.0@x", "", false},
-	}
-	for _, tt := range tests {
-		got, ok := tokenOf(tt.id)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("tokenOf(%q) = %q, %v; want %q, %v", tt.id, got, ok, tt.want, tt.ok)
-		}
-	}
-	a := answerID(tok, "ack", "reply@x", "d.example")
-	if got, ok := tokenOf(a); !ok || got != tok {
-		t.Errorf("answerID %q does not carry its token", a)
-	}
-	if answerID(tok, "ack", "reply@x", "d.example") != a || answerID(tok, "ack", "other@x", "d.example") == a {
-		t.Error("answerID is not a function of the answered message")
-	}
-}

@@ -5,7 +5,7 @@
 // rejection, an offer, a next round, a scheduling change, or something
 // else. It judges from the message alone, by the readable rules in
 // rules.go (English, German, French and Spanish), without network or
-// models; what the daemon does with a verdict is decided elsewhere.
+// models; what is done with a verdict is package employerflow's.
 package employer
 
 import (

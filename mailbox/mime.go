@@ -49,6 +49,10 @@ type Message struct {
 	// are not attachments, decoded to UTF-8; empty when absent or above the
 	// size cap.
 	Text, HTML string
+	// Flowed and DelSp are the Text part's format=flowed and delsp=yes
+	// parameters (RFC 3676): its soft line breaks are still in Text, for
+	// the reader to undo.
+	Flowed, DelSp bool
 	// Limits names each limit of package mimelimit that reading the message
 	// hit, once, in the order hit: the parts beyond it were skipped.
 	Limits []string
@@ -210,6 +214,8 @@ func (c *collector) add(e *message.Entity, kind partKind, mediaType string, para
 		c.msg.Invitations = append(c.msg.Invitations, b)
 	case partText:
 		c.msg.Text = textOf(b)
+		c.msg.Flowed = strings.EqualFold(params["format"], "flowed")
+		c.msg.DelSp = strings.EqualFold(params["delsp"], "yes")
 	case partHTML:
 		c.msg.HTML = textOf(b)
 	}

@@ -1,7 +1,7 @@
 // Package mailer owns the emails followupd writes and their delivery: it
 // composes what the owner receives (the thank-you email with its drafts, the
 // follow-up call outline with its calendar slot, nudges, acknowledgements and
-// help) and the ready-to-send drafts addressed to interviewers, renders them as
+// help, and the sentences of the answers to the owner's commands, Say) and the ready-to-send drafts addressed to interviewers, renders them as
 // RFC 5322 messages, and sends them over SMTP. When to send is decided
 // elsewhere (the dispatcher); this package says what and how.
 //

@@ -2,9 +2,11 @@
 // who may answer (the owner, from the owner's own server, not an auto-reply),
 // which part of the text is the owner's own (quoted text, client reply
 // headers, signatures and "Sent from my phone" lines stripped) and which
-// command that text gives. It is pure: no I/O beyond the reader it is handed,
-// no clock, no logging. Matching a reply to a stored reminder and applying its
-// command belong to the daemon.
+// command that text gives. It reads a whole raw message (Read, for `followupd
+// explain`) or the parts the watcher already decoded (ReadParts). It is pure:
+// no I/O beyond the reader it is handed, no clock, no logging. Matching a
+// reply to a stored reminder, applying its command and answering it belong to
+// package replyflow.
 package replies
 
 import (
@@ -90,7 +92,7 @@ type Reply struct {
 	Date time.Time
 }
 
-// Actionable reports whether the daemon should apply the reply's command.
+// Actionable reports whether replyflow should apply the reply's command.
 func (r Reply) Actionable() bool { return r.Authorized && !r.AutoReply }
 
 // IsReply reports whether the message answers some other message, i.e. has
@@ -149,7 +151,52 @@ func Read(raw io.Reader, r Rules) (Reply, error) {
 	}
 	lr.n = maxBodyBytes
 	h := mail.Header{Header: message.Header{Header: th}}
+	rep := fromHeader(h, r)
 
+	// A broken body must not stop the reading of the command: an unknown
+	// charset or encoding gives an entity that reads the raw bytes.
+	text, htmlCut := "", ""
+	if e, _ := message.New(h.Header, br); e != nil {
+		text, htmlCut = bodyTextCut(e)
+	}
+	return rep.withText(text, htmlCut, r), nil
+}
+
+// Body is a reply's body as a MIME reader already decoded it (the
+// watcher, package mailbox): the first text/plain and text/html parts that
+// are not attachments, in UTF-8, and the text part's format=flowed and
+// delsp=yes parameters.
+type Body struct {
+	Text, HTML    string
+	Flowed, DelSp bool
+}
+
+// ReadParts is Read for a message whose header and body parts are already
+// decoded: the header is judged as Read judges it, and the text (else the
+// HTML) is read for the command. It never parses MIME again.
+func ReadParts(h mail.Header, b Body, r Rules) Reply {
+	rep := fromHeader(h, r)
+	text, htmlCut := b.Text, ""
+	if len(text) > maxTextBytes {
+		text = strings.ToValidUTF8(text[:maxTextBytes], "")
+	}
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	if b.Flowed {
+		text = unflow(text, b.DelSp)
+	}
+	if strings.TrimSpace(text) == "" && strings.TrimSpace(b.HTML) != "" {
+		html := b.HTML
+		if len(html) > maxTextBytes {
+			html = strings.ToValidUTF8(html[:maxTextBytes], "")
+		}
+		text, htmlCut = htmlToTextCut(html, true)
+	}
+	return rep.withText(text, htmlCut, r)
+}
+
+// fromHeader reads what the header says: the sender and whether they may
+// command, the thread, the date and whether it is an auto-reply.
+func fromHeader(h mail.Header, r Rules) Reply {
 	rep := Reply{
 		From:       senderAddress(h),
 		InReplyTo:  firstOrEmpty(msgIDs(h.Get("In-Reply-To"))),
@@ -166,13 +213,12 @@ func Read(raw io.Reader, r Rules) (Reply, error) {
 			rep.Reason = why
 		}
 	}
+	return rep
+}
 
-	// A broken body must not stop the reading of the command: an unknown
-	// charset or encoding gives an entity that reads the raw bytes.
-	text, htmlCut := "", ""
-	if e, _ := message.New(h.Header, br); e != nil {
-		text, htmlCut = bodyTextCut(e)
-	}
+// withText reads the command from the body's text: the owner's own part of
+// it (quotes cut, htmlCut naming the HTML quote container left out before).
+func (rep Reply) withText(text, htmlCut string, r Rules) Reply {
 	own, rule := StripQuotedFrom(text, r.Answered)
 	if rule == "" {
 		rule = htmlCut
@@ -181,7 +227,7 @@ func Read(raw io.Reader, r Rules) (Reply, error) {
 	parsed := ParseCommand(own, rep.Date, r)
 	rep.Command, rep.Until, rep.Notes, rep.Honorific = parsed.Command, parsed.Until, parsed.Notes, parsed.Honorific
 	rep.Line, rep.Hint = parsed.Line, parsed.Hint
-	return rep, nil
+	return rep
 }
 
 // errTooLarge ends a header longer than maxHeaderBytes or a body longer than

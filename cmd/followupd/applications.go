@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
-	"github.com/followupd/followupd/daemon"
+	"github.com/followupd/followupd/employerflow"
 	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/store"
@@ -50,7 +50,7 @@ func writeApplicationsJSON(w io.Writer, apps []store.Application, loc *time.Loca
 	out := make([]listApplication, 0, len(apps))
 	for _, a := range apps {
 		la := listApplication{ID: a.ID, Company: a.Company, Position: a.Position, Stage: a.Stage,
-			LastContact: utc(a.LastContact), NextStep: daemon.NextStep(a, loc), Interviews: []int64{}, History: []listStage{}}
+			LastContact: utc(a.LastContact), NextStep: employerflow.NextStep(a, loc), Interviews: []int64{}, History: []listStage{}}
 		for _, iv := range a.Interviews {
 			la.Interviews = append(la.Interviews, iv.ID)
 		}
@@ -84,7 +84,7 @@ func writeApplicationsText(w io.Writer, apps []store.Application, loc *time.Loca
 		}
 		fmt.Fprintf(tw, "%s\t%s\n", company, mailer.StageName(a.Stage))
 		fmt.Fprintf(tw, "\tlast contact\t%s\n", last)
-		fmt.Fprintf(tw, "\tnext step\t%s\n", tidy.OneLine(daemon.NextStep(a, loc)))
+		fmt.Fprintf(tw, "\tnext step\t%s\n", tidy.OneLine(employerflow.NextStep(a, loc)))
 		for _, iv := range a.Interviews {
 			fmt.Fprintf(tw, "\tinterview #%d\t%s\t%s\n", iv.ID, iv.Start.In(loc).Format("Mon 2 Jan 2006 15:04 MST"), tidy.OneLine(iv.Summary))
 		}

@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
-	"github.com/followupd/followupd/daemon"
 	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/replies"
+	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/store"
 )
 
@@ -23,7 +23,7 @@ import (
 // done, snooze, skip and cancel go through the store operation the owner's
 // replies use (store.ApplyOwnerCommand), snooze's length is read by the
 // reply parser, and what they print is the acknowledgement email's wording
-// (daemon.Acknowledgement): the same words mean the same, and accept and
+// (replyflow.Acknowledgement): the same words mean the same, and accept and
 // refuse the same states, whether the owner replies or types them. A
 // running daemon notices the change at its next read of the store, within
 // scheduler.DefaultMaxSleep (a minute).
@@ -186,7 +186,7 @@ func applyOwner(ctx context.Context, e *env, st *store.Store, cfg *config.Config
 	if err != nil {
 		return err
 	}
-	changed, next := daemon.Acknowledgement(cfg, now, rep, c, r, res)
+	changed, next := replyflow.Acknowledgement(cfg, now, rep, c, r, res)
 	if !res.Changed {
 		return fmt.Errorf("#%d: %s", rec.ID, changed)
 	}

@@ -1,4 +1,4 @@
-package daemon
+package replyflow
 
 import (
 	"encoding/json"
@@ -8,17 +8,19 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/config"
+	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/replies"
-	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
+	"github.com/followupd/followupd/timerules"
 )
 
-// answerer composes the answers to one message of the owner's. It runs
+// Answerer composes the answers to one message of the owner's (and places
+// the employer side's acknowledgements in the same thread). It runs
 // inside the store transaction that applies the message: pure, no I/O.
-type answerer struct {
+type Answerer struct {
 	cfg *config.Config
 	now time.Time
 	// key is what the answered message is known by (store owner_messages).
@@ -31,10 +33,12 @@ type answerer struct {
 	domain     string
 }
 
-// newAnswerer places answers to a reply in its thread: In-Reply-To the
-// reply, References the reply's References and the reply.
-func (d *Daemon) newAnswerer(m mailbox.Message, rep replies.Reply, key, matched string, now time.Time) *answerer {
-	a := &answerer{cfg: d.config(), now: now, key: key, from: d.fromAddress(), domain: d.idDomain()}
+// NewAnswerer places answers to a reply in its thread: In-Reply-To the
+// reply, References the reply's References and the reply. key is what the
+// reply is known by (MessageKey), matched the Message-ID that named its
+// reminder.
+func NewAnswerer(cfg *config.Config, m mailbox.Message, rep replies.Reply, key, matched string, now time.Time) *Answerer {
+	a := &Answerer{cfg: cfg, now: now, key: key, from: FromAddress(cfg), domain: IDDomain(cfg)}
 	a.subject, _ = m.Header.Subject()
 	// RFC 5322 3.6.4: the parent's References, or failing those its
 	// In-Reply-To, then the parent.
@@ -51,13 +55,20 @@ func (d *Daemon) newAnswerer(m mailbox.Message, rep replies.Reply, key, matched 
 	return a
 }
 
-func (a *answerer) thread(token, kind string) mailer.Thread {
-	return mailer.Thread{From: a.from, MessageID: answerID(token, kind, a.key, a.domain),
+// Subject is the subject of the message answered.
+func (a *Answerer) Subject() string { return a.subject }
+
+// Thread places an answer of the given kind (a store.Answer kind) about the
+// reminder with token in the answered message's thread.
+func (a *Answerer) Thread(token, kind string) mailer.Thread { return a.thread(token, kind) }
+
+func (a *Answerer) thread(token, kind string) mailer.Thread {
+	return mailer.Thread{From: a.from, MessageID: AnswerID(token, kind, a.key, a.domain),
 		InReplyTo: a.inReplyTo, References: a.references}
 }
 
-// answers composes what a reply gets (see the command list in replies.go).
-func (a *answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, all []store.InterviewRecord) ([]store.Answer, error) {
+// answers composes what a reply gets (see the command list in flow.go).
+func (a *Answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, all []store.InterviewRecord) ([]store.Answer, error) {
 	switch rep.Command {
 	case replies.Status:
 		changed := a.status(all)
@@ -93,7 +104,7 @@ func (a *answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.Re
 	}
 	if resend.ID != 0 {
 		e, err := mailer.ThankYou(mailer.ThankYouInput{Interview: res.After.Interview, Owner: a.cfg.Owner,
-			Formality: scheduler.Formality(res.After, a.cfg), Notes: res.After.Notes, Now: a.now,
+			Formality: timerules.Formality(res.After.Interview, res.After.Formality, a.cfg), Notes: res.After.Notes, Now: a.now,
 			Thread: a.thread(resend.Token, store.AnswerDraft)})
 		draft, err := one(store.AnswerDraft, e, err)
 		if err != nil {
@@ -108,7 +119,7 @@ func (a *answerer) answers(rep replies.Reply, c store.OwnerCommand, rem store.Re
 // a change of register or salutation: only while that email is out and
 // unanswered (before it goes out, it will carry the change; once answered,
 // it is of no more use). The zero reminder when none is.
-func (a *answerer) resendDraft(cmd replies.Command, res store.CommandResult) store.ReminderRecord {
+func (a *Answerer) resendDraft(cmd replies.Command, res store.CommandResult) store.ReminderRecord {
 	switch cmd {
 	case replies.Formal, replies.Casual, replies.SetHonorific:
 	default:
@@ -126,7 +137,7 @@ func (a *answerer) resendDraft(cmd replies.Command, res store.CommandResult) sto
 
 // sentNoteAnswers is the acknowledgement of a thank-you note noticed in the
 // Sent folder, placed in the thank-you email's thread.
-func (a *answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res store.CommandResult) ([]store.Answer, error) {
+func (a *Answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res store.CommandResult) ([]store.Answer, error) {
 	if !a.cfg.Replies.Acknowledge || !res.Changed {
 		return nil, nil
 	}
@@ -139,18 +150,22 @@ func (a *answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res sto
 			}
 		}
 	}
-	changed := fmt.Sprintf("Noticed your note to %s in your Sent folder: the thank-you note for %s is marked sent.",
-		mailer.JoinAnd(names), target(res.After))
-	subject := "Thank-you note noticed: " + target(res.After)
-	th := mailer.Thread{From: a.from, MessageID: answerID(ty.Token, store.AnswerAck, a.key, a.domain)}
+	w := mailer.AnswerWords{Person: mailer.JoinAnd(names), Who: target(res.After)}
+	changed := mailer.Say(mailer.SayNoteNoticed, w)
+	subject := mailer.Say(mailer.SayNoteSubject, w)
+	th := mailer.Thread{From: a.from, MessageID: AnswerID(ty.Token, store.AnswerAck, a.key, a.domain)}
 	if ty.MessageID != "" {
-		subject = "Send a thank-you note today: " + target(res.After)
+		subject = mailer.Say(mailer.SayNoteSubjectThread, w)
 		th.InReplyTo, th.References = ty.MessageID, []string{ty.MessageID}
 	}
 	e, err := mailer.Acknowledgement(mailer.AckInput{Owner: a.cfg.Owner, Subject: subject, Changed: changed,
 		Next: a.next(res.After), Now: a.now, Thread: th})
 	return one(store.AnswerAck, e, err)
 }
+
+// Encode turns a composed email into the store's Answer; err, that of
+// composing it, is passed on.
+func Encode(kind string, e mailer.Email, err error) ([]store.Answer, error) { return one(kind, e, err) }
 
 // one encodes a composed email as the store's Answer.
 func one(kind string, e mailer.Email, err error) ([]store.Answer, error) {
@@ -164,175 +179,168 @@ func one(kind string, e mailer.Email, err error) ([]store.Answer, error) {
 	return []store.Answer{{MessageID: e.MessageID, Kind: kind, Email: string(b)}}, nil
 }
 
-// ackText says what a command changed and what comes next.
-func (a *answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, resend store.ReminderRecord) (changed, next string) {
+// ackText says what a command changed and what comes next, in the words of
+// mailer's answer sentences.
+func (a *Answerer) ackText(rep replies.Reply, c store.OwnerCommand, rem store.ReminderRecord, res store.CommandResult, resend store.ReminderRecord) (changed, next string) {
 	iv := res.After
 	who := target(iv)
 	next = a.next(iv)
+	say := mailer.Say
+	w := mailer.AnswerWords{Who: who, Company: employer(iv), Kind: string(rem.Kind)}
 	switch c.Action {
 	case store.ActionConfirm:
 		r, ok := reminderOf(iv, c.Kind)
+		w.Kind = string(c.Kind)
 		switch {
 		case !ok:
-			return fmt.Sprintf("This interview has no %s to mark; nothing changed.", noun(c.Kind)), next
+			return say(mailer.SayNothingToMark, w), next
 		case res.Changed && c.Outcome == store.OutcomeOffer:
-			return fmt.Sprintf("Congratulations! The offer from %s is recorded, and the follow-up call is closed.", employer(iv)),
-				"Before you say yes, ask about the salary, the benefits and the start date, thank them, and ask for a few days to think it over."
+			return say(mailer.SayOffer, w), say(mailer.SayOfferNext, w)
 		case res.Changed && c.Outcome == store.OutcomeNoOffer:
-			return fmt.Sprintf("Recorded: no offer from %s. The follow-up call is closed.", employer(iv)),
-				"Nothing more is planned for this interview. Should you speak with them again, keep it brief and friendly: thank them for their time, and do not try to change their mind."
+			return say(mailer.SayNoOffer, w), say(mailer.SayNoOfferNext, w)
 		case res.Changed && c.Kind == interview.ThankYou:
-			return fmt.Sprintf("The thank-you note to %s is marked sent.", who), next
+			return say(mailer.SayThankYouSent, w), next
 		case res.Changed:
-			return fmt.Sprintf("The follow-up call to %s is marked done.", who), next
+			return say(mailer.SayCallDone, w), next
 		}
 		return alreadyText(r, c), next
 
 	case store.ActionSnooze:
 		r, _ := reminderOf(iv, rem.Kind)
+		w.State = string(r.State)
 		switch {
 		case res.Changed:
-			return fmt.Sprintf("The %s for %s is put off until %s.", noun(rem.Kind), who, a.at(rep.Until)), next
+			w.At = a.at(rep.Until)
+			return say(mailer.SaySnoozed, w), next
 		case r.State == store.StateSending:
-			return fmt.Sprintf("The %s email is being sent right now, so nothing changed; reply to it once it arrives.", noun(rem.Kind)), next
+			return say(mailer.SaySnoozeSending, w), next
 		}
-		return fmt.Sprintf("The %s is already %s; nothing changed.", noun(rem.Kind), stateWord(r)), next
+		return say(mailer.SayAlreadyState, w), next
 
 	case store.ActionSkip:
 		r, _ := reminderOf(iv, rem.Kind)
+		w.State = string(r.State)
 		if res.Changed {
-			return fmt.Sprintf("The %s for %s is skipped.", noun(rem.Kind), who), next
+			return say(mailer.SaySkipped, w), next
 		}
-		return fmt.Sprintf("The %s is already %s; nothing changed.", noun(rem.Kind), stateWord(r)), next
+		return say(mailer.SayAlreadyState, w), next
 
 	case store.ActionCancel:
 		if res.Changed {
-			return fmt.Sprintf("All follow-ups for %s are cancelled.", who), "Nothing more will be sent about this interview."
+			return say(mailer.SayCancelled, w), say(mailer.SayNothingMore, w)
 		}
-		return fmt.Sprintf("The follow-ups for %s were already cancelled; nothing changed.", who), ""
+		return say(mailer.SayAlreadyCancelled, w), ""
 
 	case store.ActionNotes:
-		changed = fmt.Sprintf("Your notes are saved with the interview with %s.", who)
+		changed = say(mailer.SayNotesSaved, w)
 		if call, ok := reminderOf(iv, interview.FollowUpCall); ok && call.State == store.StatePending && iv.Status == interview.Scheduled {
-			return changed, fmt.Sprintf("They will be in the follow-up call outline, which comes %s.", a.when(a.sendAt(call)))
+			w.When = a.when(a.sendAt(call))
+			return changed, say(mailer.SayNotesInOutline, w)
 		}
-		return changed, "They are kept for this interview's later emails."
+		return changed, say(mailer.SayNotesKept, w)
 
 	case store.ActionFormality:
-		company := employer(iv)
+		company := w.Company
+		w.Company, w.Form = upperFirst(company), c.Formality
 		if !res.Changed {
-			return fmt.Sprintf("%s was already set to %s; nothing changed.", upperFirst(company), c.Formality), next
+			return say(mailer.SayRegisterSame, w), next
 		}
-		changed = fmt.Sprintf("%s is now written to by email, the casual way.", upperFirst(company))
+		changed = say(mailer.SayRegisterCasual, w)
 		if c.Formality == "formal" {
-			changed = fmt.Sprintf("%s is now written to formally: the thank-you goes as a letter on good paper.", upperFirst(company))
+			changed = say(mailer.SayRegisterFormal, w)
 		}
 		if resend.ID != 0 {
-			return changed, "A new thank-you email with the changed draft follows in this thread."
+			return changed, say(mailer.SayRegisterResend, w)
 		}
-		return changed, fmt.Sprintf("Later drafts for %s use it.", company)
+		w.Company = company
+		return changed, say(mailer.SayRegisterLater, w)
 
 	case store.ActionHonorific:
 		p := iv.Interviewers[c.Interviewer]
-		form := string(p.Honorific) + " " + p.LastName()
+		w.Person, w.Form = personName(p), string(p.Honorific)+" "+p.LastName()
 		if !res.Changed {
-			return fmt.Sprintf("%s was already addressed as %s; nothing changed.", personName(p), form), next
+			return say(mailer.SayHonorificSame, w), next
 		}
-		changed = fmt.Sprintf("%s is now addressed as %s.", personName(p), form)
+		changed = say(mailer.SayHonorificSet, w)
 		var lines []string
 		if resend.ID != 0 {
-			lines = append(lines, "A new thank-you email with the corrected greeting follows in this thread.")
+			lines = append(lines, say(mailer.SayHonorificResend, w))
 		} else {
-			lines = append(lines, "Later drafts use it.")
+			lines = append(lines, say(mailer.SayHonorificLater, w))
 		}
 		for _, o := range iv.Interviewers {
 			if o.Honorific == interview.NoHonorific {
-				lines = append(lines, fmt.Sprintf("For %s, reply mr, ms, mrs or dr followed by %s.", personName(o), o.LastName()))
+				lines = append(lines, say(mailer.SayHonorificAsk, mailer.AnswerWords{Person: personName(o), Form: o.LastName()}))
 				break
 			}
 		}
 		return changed, strings.Join(lines, "\n")
 	}
 	if rep.Command == replies.SetHonorific {
-		return "No interviewer is known for this interview, so there is no one to address; nothing changed.", next
+		return say(mailer.SayHonorificNobody, w), next
 	}
-	return "Nothing changed.", next
+	return say(mailer.SayNothingChanged, w), next
 }
 
 // alreadyText explains a confirmation that changed nothing.
 func alreadyText(r store.ReminderRecord, c store.OwnerCommand) string {
+	w := mailer.AnswerWords{Kind: string(r.Kind), State: string(r.State), Outcome: r.Outcome}
 	switch r.State {
 	case store.StateConfirmed:
-		what := "marked sent"
-		if r.Kind == interview.FollowUpCall {
-			what = "marked done"
-			switch r.Outcome {
-			case store.OutcomeOffer:
-				what = "closed with an offer"
-			case store.OutcomeNoOffer:
-				what = "closed without an offer"
-			}
-		}
-		return fmt.Sprintf("The %s was already %s; nothing changed.", noun(r.Kind), what)
+		return mailer.Say(mailer.SayAlreadyClosed, w)
 	case store.StateCancelled:
-		return fmt.Sprintf("The %s was cancelled, so nothing changed.", noun(r.Kind))
+		return mailer.Say(mailer.SayWasCancelled, w)
 	}
-	return fmt.Sprintf("The %s is %s; nothing changed.", noun(c.Kind), stateWord(r))
+	w.Kind = string(c.Kind)
+	return mailer.Say(mailer.SayIsState, w)
 }
 
 // next says what comes next for an interview: its open reminders' next
 // sends, soonest first.
-func (a *answerer) next(iv store.InterviewRecord) string {
+func (a *Answerer) next(iv store.InterviewRecord) string {
 	if iv.Status == interview.Cancelled {
-		return "Nothing more will be sent about this interview."
+		return mailer.Say(mailer.SayNothingMore, mailer.AnswerWords{})
 	}
 	var lines []string
 	for _, r := range iv.Reminders { // ordered by due time
 		at := a.sendAt(r)
+		w := mailer.AnswerWords{Kind: string(r.Kind), When: a.when(at), At: a.at(at)}
 		switch {
 		case r.State == store.StatePending && r.Kind == interview.ThankYou:
-			lines = append(lines, fmt.Sprintf("The thank-you email comes %s.", a.when(at)))
+			lines = append(lines, mailer.Say(mailer.SayNextThankYou, w))
 		case r.State == store.StatePending:
-			lines = append(lines, fmt.Sprintf("The follow-up call outline comes %s.", a.when(at)))
+			lines = append(lines, mailer.Say(mailer.SayNextCall, w))
 		case r.State == store.StateSending:
-			lines = append(lines, fmt.Sprintf("The %s email is on its way.", noun(r.Kind)))
+			lines = append(lines, mailer.Say(mailer.SayNextSending, w))
 		case r.State == store.StateSent && r.NagsSent >= a.cfg.Schedule.NagLimit:
-			lines = append(lines, fmt.Sprintf("The %s stays open until %s; after that it closes unanswered.", noun(r.Kind), a.when(at)))
+			lines = append(lines, mailer.Say(mailer.SayNextLast, w))
 		case r.State == store.StateSent:
-			lines = append(lines, fmt.Sprintf("A reminder about the %s comes %s, unless you answer first.", noun(r.Kind), a.when(at)))
+			lines = append(lines, mailer.Say(mailer.SayNextNudge, w))
 		}
 	}
 	if call, ok := reminderOf(iv, interview.FollowUpCall); ok && call.State == store.StateConfirmed && call.Outcome == store.OutcomeCalled {
-		lines = append(lines, "Reply offer or no offer when you hear back.")
+		lines = append(lines, mailer.Say(mailer.SayNextOutcome, mailer.AnswerWords{}))
 	}
 	if len(lines) == 0 {
-		return "Nothing more is planned for this interview."
+		return mailer.Say(mailer.SayNextNone, mailer.AnswerWords{})
 	}
 	return strings.Join(lines, "\n")
 }
 
 // sendAt is when the dispatcher next acts on an open reminder, as it
 // computes it (scheduler's next), moved out of quiet hours.
-func (a *answerer) sendAt(r store.ReminderRecord) time.Time {
+func (a *Answerer) sendAt(r store.ReminderRecord) time.Time {
 	s := a.cfg.Schedule
-	at := r.Due
-	switch r.State {
-	case store.StatePending:
-		if !r.NextAttempt.IsZero() {
-			at = r.NextAttempt
-		}
-	case store.StateSent:
-		at = r.NextAttempt
-		if at.IsZero() {
-			at = r.SentAt.Add(time.Duration(r.NagsSent+1) * s.NagEvery)
-		}
+	at := r.NextSend(s.NagEvery)
+	if at.IsZero() {
+		at = r.Due
 	}
-	return scheduler.OutOfQuietHours(at, s.QuietHours, a.loc())
+	return timerules.OutOfQuietHours(at, s.QuietHours, a.loc())
 }
 
 // status lists the open follow-ups of every interview, and the outcomes
 // of recent ones.
-func (a *answerer) status(all []store.InterviewRecord) string {
+func (a *Answerer) status(all []store.InterviewRecord) string {
 	const maxLines = 7 // the acknowledgement shows 8 lines at most
 	var open, outcomes []string
 	for _, iv := range all {
@@ -340,43 +348,42 @@ func (a *answerer) status(all []store.InterviewRecord) string {
 			continue
 		}
 		for _, r := range iv.Reminders {
+			w := mailer.AnswerWords{Kind: string(r.Kind), Who: target(iv), Outcome: r.Outcome}
 			switch r.State {
 			case store.StatePending:
-				open = append(open, fmt.Sprintf("%s for %s: comes %s", upperFirst(noun(r.Kind)), target(iv), a.when(a.sendAt(r))))
+				w.When = a.when(a.sendAt(r))
+				open = append(open, mailer.Say(mailer.SayStatusPending, w))
 			case store.StateSending:
-				open = append(open, fmt.Sprintf("%s for %s: being sent", upperFirst(noun(r.Kind)), target(iv)))
+				open = append(open, mailer.Say(mailer.SayStatusSending, w))
 			case store.StateSent:
-				open = append(open, fmt.Sprintf("%s for %s: waiting for your answer since %s", upperFirst(noun(r.Kind)),
-					target(iv), r.SentAt.In(a.loc()).Format("Monday, January 2")))
+				w.At = r.SentAt.In(a.loc()).Format("Monday, January 2")
+				open = append(open, mailer.Say(mailer.SayStatusWaiting, w))
 			case store.StateConfirmed:
 				if r.Outcome == store.OutcomeOffer || r.Outcome == store.OutcomeNoOffer {
 					if a.now.Sub(iv.Start) < 90*24*time.Hour {
-						word := "offer"
-						if r.Outcome == store.OutcomeNoOffer {
-							word = "no offer"
-						}
-						outcomes = append(outcomes, fmt.Sprintf("%s: %s", upperFirst(target(iv)), word))
+						w.Who = upperFirst(w.Who)
+						outcomes = append(outcomes, mailer.Say(mailer.SayStatusOutcome, w))
 					}
 				}
 			}
 		}
 	}
-	lines := []string{"Open follow-ups:"}
+	lines := []string{mailer.Say(mailer.SayStatusOpen, mailer.AnswerWords{})}
 	if len(open) == 0 {
-		lines[0] = "No follow-ups are open."
+		lines[0] = mailer.Say(mailer.SayStatusNone, mailer.AnswerWords{})
 	}
 	lines = append(lines, open...)
 	if len(outcomes) > 0 {
-		lines = append(lines, "Outcomes: "+strings.Join(outcomes, "; "))
+		lines = append(lines, mailer.Say(mailer.SayStatusOutcomes, mailer.AnswerWords{List: strings.Join(outcomes, "; ")}))
 	}
 	if len(lines) > maxLines+1 {
 		more := len(lines) - maxLines
-		lines = append(lines[:maxLines], fmt.Sprintf("and %d more", more))
+		lines = append(lines[:maxLines], mailer.Say(mailer.SayStatusMore, mailer.AnswerWords{Count: more}))
 	}
 	return strings.Join(lines, "\n")
 }
 
-func (a *answerer) loc() *time.Location {
+func (a *Answerer) loc() *time.Location {
 	if a.cfg.Owner.Location == nil {
 		return time.UTC
 	}
@@ -385,7 +392,7 @@ func (a *answerer) loc() *time.Location {
 
 // when is "on Friday, December 4 at 09:00" in the owner's zone, or "shortly"
 // for a time already come.
-func (a *answerer) when(t time.Time) string {
+func (a *Answerer) when(t time.Time) string {
 	if !t.After(a.now) {
 		return "shortly"
 	}
@@ -394,7 +401,7 @@ func (a *answerer) when(t time.Time) string {
 
 // at is "Friday, December 4 at 09:00" in the owner's zone, with the year
 // ("Monday, January 4, 2027 at 09:00") when it is not this year.
-func (a *answerer) at(t time.Time) string {
+func (a *Answerer) at(t time.Time) string {
 	local := t.In(a.loc())
 	if local.Year() != a.now.In(a.loc()).Year() {
 		return local.Format("Monday, January 2, 2006 at 15:04")
@@ -411,30 +418,6 @@ func reminderOf(iv store.InterviewRecord, kind interview.ReminderKind) (store.Re
 	return store.ReminderRecord{}, false
 }
 
-func noun(kind interview.ReminderKind) string {
-	if kind == interview.FollowUpCall {
-		return "follow-up call"
-	}
-	return "thank-you note"
-}
-
-// stateWord says a reminder's state in words.
-func stateWord(r store.ReminderRecord) string {
-	switch r.State {
-	case store.StateConfirmed:
-		return "done"
-	case store.StatePending:
-		return "not sent yet"
-	case store.StateSent:
-		return "waiting for your answer"
-	case store.StateSending:
-		return "being sent"
-	case "":
-		return "not planned"
-	}
-	return string(r.State)
-}
-
 // target names who and where: "Jane Doe at Acme Corp".
 func target(iv store.InterviewRecord) string {
 	var names []string
@@ -442,7 +425,7 @@ func target(iv store.InterviewRecord) string {
 		names = append(names, personName(p))
 	}
 	who := mailer.JoinAnd(names)
-	company := oneLine(iv.Company)
+	company := tidy.OneLine(iv.Company)
 	switch {
 	case who != "" && company != "":
 		return who + " at " + company
@@ -450,31 +433,28 @@ func target(iv store.InterviewRecord) string {
 		return who
 	case company != "":
 		return company
-	case oneLine(iv.Summary) != "":
-		return "“" + oneLine(iv.Summary) + "”"
+	case tidy.OneLine(iv.Summary) != "":
+		return "“" + tidy.OneLine(iv.Summary) + "”"
 	}
 	return "this interview"
 }
 
 // employer is the company, or failing that who the owner met.
 func employer(iv store.InterviewRecord) string {
-	if c := oneLine(iv.Company); c != "" {
+	if c := tidy.OneLine(iv.Company); c != "" {
 		return c
 	}
 	return target(iv)
 }
 
 func personName(p interview.Interviewer) string {
-	if n := oneLine(p.Name); n != "" {
+	if n := tidy.OneLine(p.Name); n != "" {
 		return n
 	}
 	return p.Email
 }
 
 // oneLine keeps outside text on one line (the mailer sanitizes again).
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
 
 func upperFirst(s string) string {
 	for i, r := range s {
