@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the real mail servers that followupd's integration tests start as private,
 # loopback-only instances (see internal/mailtest): Dovecot (IMAP and LMTP) and Postfix (SMTP);
-# and Debian's chromium, in which mailer's tests render the HTML emails (headless).
+# and Debian's chromium (with a font of known metrics, fonts-liberation, which is only a
+# recommendation of the package), in which mailer's tests render the HTML emails (headless).
 #
 # Run as root on Debian 12 (CI does). It is idempotent and non-interactive: packages already
 # installed are left alone, `apt-get update` runs only when something is missing, and the
@@ -9,7 +10,7 @@
 # disabled, because the tests run their own instances on random high ports.
 set -eu
 
-packages="dovecot-imapd dovecot-lmtpd postfix chromium"
+packages="dovecot-imapd dovecot-lmtpd postfix chromium fonts-liberation"
 
 export DEBIAN_FRONTEND=noninteractive
 
