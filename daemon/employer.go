@@ -9,7 +9,6 @@ import (
 
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailer"
-	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/store"
 )
 
@@ -106,7 +105,7 @@ func (d *Daemon) sendEmployerEmails(ctx context.Context) {
 			return
 		}
 		if err := d.sender.Send(ctx, e); err != nil {
-			text := replyflow.RedactTokens(err.Error(), q.MessageID, e.InReplyTo)
+			text := mailer.RedactTokens(err.Error(), q.MessageID, e.InReplyTo)
 			permanent := !mailer.IsTemporary(err) || q.Attempts+1 >= maxAnswerAttempts
 			log.Warn("employer email not sent", slog.String("error", text), slog.Bool("given_up", permanent))
 			d.noteAnswer(log, d.store.NoteEmployerEmailFailure(ctx, q.MessageID, text, permanent))

@@ -6,6 +6,7 @@ import (
 
 	"github.com/followupd/followupd/employerflow"
 	"github.com/followupd/followupd/mailbox"
+	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/replyflow"
 )
 
@@ -44,6 +45,6 @@ func (d *Daemon) handleSentNote(ctx context.Context, m mailbox.Message) error {
 
 func (d *Daemon) isSentFolder(folder string) bool { return replyflow.IsSentFolder(d.config(), folder) }
 
-func (d *Daemon) fromAddress() mail.Address { return replyflow.FromAddress(d.config()) }
+func (d *Daemon) fromAddress() mail.Address { return mailer.FromAddress(d.config()) }
 
-func (d *Daemon) idDomain() string { return replyflow.IDDomain(d.config()) }
+func (d *Daemon) idDomain() string { return mailer.IDDomain(d.config()) }

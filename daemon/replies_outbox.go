@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/followupd/followupd/mailer"
-	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/store"
 )
 
@@ -101,9 +100,9 @@ func (d *Daemon) deliverAnswer(ctx context.Context, a store.QueuedAnswer, log *s
 		return
 	}
 	// Our Message-IDs carry the reply token: never log or store them.
-	text := replyflow.RedactTokens(err.Error(), a.MessageID, e.InReplyTo)
+	text := mailer.RedactTokens(err.Error(), a.MessageID, e.InReplyTo)
 	for _, r := range e.References {
-		text = replyflow.RedactTokens(text, r)
+		text = mailer.RedactTokens(text, r)
 	}
 	// A failure of the account or the connection is not this answer's: it
 	// is tried again within the retry window however often it failed.

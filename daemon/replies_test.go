@@ -178,14 +178,14 @@ func checkAnswerEnvelope(t *testing.T, a mailer.Email, m mailbox.Message, token 
 	if !a.AutoSubmitted {
 		t.Error("answer not marked Auto-Submitted")
 	}
-	if got, ok := replyflow.TokenOf(a.MessageID); !ok || got != token || !strings.HasSuffix(a.MessageID, "@"+rpDomain) {
+	if got, ok := mailer.TokenOf(a.MessageID); !ok || got != token || !strings.HasSuffix(a.MessageID, "@"+rpDomain) {
 		t.Errorf("answer Message-ID %q does not carry the reminder's token", a.MessageID)
 	}
 	id, _ := m.Header.MessageID()
 	if id != "" && (a.InReplyTo != id || !slices.Contains(a.References, id)) {
 		t.Errorf("answer In-Reply-To %q, References %q; want the reply %q", a.InReplyTo, a.References, id)
 	}
-	if !slices.ContainsFunc(a.References, func(r string) bool { _, ok := replyflow.TokenOf(r); return ok }) {
+	if !slices.ContainsFunc(a.References, func(r string) bool { _, ok := mailer.TokenOf(r); return ok }) {
 		t.Errorf("answer References %q leave the interview's thread", a.References)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
-	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/scheduler"
 )
 
@@ -86,7 +85,7 @@ func (s *senderRef) Send(ctx context.Context, e mailer.Email) error {
 		for u := errors.Unwrap(root); u != nil; u = errors.Unwrap(root) {
 			root = u
 		}
-		text := replyflow.RedactTokens(root.Error(), append([]string{e.MessageID, e.InReplyTo}, e.References...)...)
+		text := mailer.RedactTokens(root.Error(), append([]string{e.MessageID, e.InReplyTo}, e.References...)...)
 		s.tr.Result(errors.New(text))
 	}
 	return err

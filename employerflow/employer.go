@@ -110,7 +110,7 @@ func (f *Flow) HandleMessage(ctx context.Context, m mailbox.Message) error {
 	}
 	msg := emp.FromMail(m.Header, m.Text, m.HTML)
 	from := config.NormalizeAddress(msg.From.Address)
-	if from == "" || f.Config().Owner.IsOwner(from) || strings.EqualFold(from, replyflow.FromAddress(f.Config()).Address) || outOfOffice(m.Header) {
+	if from == "" || f.Config().Owner.IsOwner(from) || strings.EqualFold(from, mailer.FromAddress(f.Config()).Address) || outOfOffice(m.Header) {
 		return nil
 	}
 	date, err := m.Header.Date()
@@ -145,7 +145,7 @@ func (f *Flow) HandleMessage(ctx context.Context, m mailbox.Message) error {
 	}
 	key := replyflow.MessageKey(m)
 	log = log.With(slog.Int64("interview", rec.ID), slog.String("kind", string(v.Kind)))
-	c := employerCompose{cfg: f.Config(), now: now, from: replyflow.FromAddress(f.Config()), domain: replyflow.IDDomain(f.Config()), key: key,
+	c := employerCompose{cfg: f.Config(), now: now, from: mailer.FromAddress(f.Config()), domain: mailer.IDDomain(f.Config()), key: key,
 		verdict: v, date: date, sender: msg.From}
 	c.subject = msg.Subject
 	res, err := f.Store.ApplyEmployerMessage(ctx, store.EmployerMessage{MessageID: key, InterviewID: rec.ID,
@@ -291,7 +291,7 @@ func ThreadFor(iv store.InterviewRecord, from mail.Address, kind, key, domain st
 	if token == "" {
 		return th, false
 	}
-	th.MessageID = replyflow.AnswerID(token, kind, key, domain)
+	th.MessageID = mailer.AnswerID(token, kind, key, domain)
 	return th, true
 }
 
