@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/followupd/followupd/interview"
-	"github.com/followupd/followupd/replyflow"
+	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/store"
 )
 

@@ -11,7 +11,6 @@ import (
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
-	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/store"
 )
 
