@@ -11,6 +11,7 @@ import (
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
+	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
 )
 
@@ -450,20 +451,20 @@ func TestAnswerRetry(t *testing.T) {
 	if strings.Contains(e.logs.String(), e.ty.Token) {
 		t.Error("the token appears in the log")
 	}
-	unsent, err := e.st.UnsentAnswers(context.Background(), e.clock.Now().Add(-time.Hour), maxAnswerAttempts)
+	unsent, err := e.st.UnsentAnswers(context.Background(), e.clock.Now().Add(-time.Hour), scheduler.DefaultMaxAttempts)
 	if err != nil || len(unsent) != 1 || unsent[0].Attempts != 1 || strings.Contains(unsent[0].LastError, e.ty.Token) {
 		t.Fatalf("unsent answers = %+v, %v", unsent, err)
 	}
 
 	// Too soon: the retry waits.
 	e.sender.fail = nil
-	e.d.retryAnswers(context.Background())
+	e.flush(t)
 	if n := len(e.sender.emails()); n != 0 {
 		t.Fatalf("retried at once: %d sent", n)
 	}
 	e.clock.set(e.clock.Now().Add(3 * time.Minute))
-	e.d.retryAnswers(context.Background())
-	e.d.retryAnswers(context.Background())
+	e.flush(t)
+	e.flush(t)
 	if kinds := kindsOf(t, e.sender.emails()); !slices.Equal(kinds, []string{"ack"}) {
 		t.Fatalf("after the retry: answers %q, want one ack", kinds)
 	}
@@ -471,7 +472,7 @@ func TestAnswerRetry(t *testing.T) {
 	// A permanent refusal is given up.
 	e.sender.fail = func(mailer.Email) error { return errors.New("550 mailbox unavailable") }
 	e.handle(t, readFixture(t, ownerReply("r2@example.org", parent, "Fri, 4 Dec 2026 12:10:00 -0500", "status"), "INBOX"))
-	if unsent, err := e.st.UnsentAnswers(context.Background(), e.clock.Now().Add(-time.Hour), maxAnswerAttempts); err != nil || len(unsent) != 0 {
+	if unsent, err := e.st.UnsentAnswers(context.Background(), e.clock.Now().Add(-time.Hour), scheduler.DefaultMaxAttempts); err != nil || len(unsent) != 0 {
 		t.Errorf("after a permanent failure: unsent %+v, %v", unsent, err)
 	}
 }

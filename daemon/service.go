@@ -126,15 +126,12 @@ func (d *Daemon) build(cfg *config.Config, only map[string]bool) (*built, error)
 		}
 		b.comps = append(b.comps, component{"calendars", chores.Run})
 	}
-	if cfg.HasSMTP() && !d.injectedSender && (want("dispatcher") || want("answers")) {
+	if cfg.HasSMTP() && !d.injectedSender && want("dispatcher") {
 		smtpCfg, err := cfg.SMTP()
 		if err != nil {
 			return nil, err
 		}
 		b.smtp = mailer.NewSender(smtpCfg, d.log.With(slog.String("component", "smtp")))
-	}
-	if (d.injectedSender || cfg.HasSMTP()) && want("answers") {
-		b.comps = append(b.comps, component{"answers", d.runAnswers})
 	}
 	if (d.injectedSender || cfg.HasSMTP()) && want("employer") {
 		b.comps = append(b.comps, component{"employer", d.runEmployer})
@@ -321,7 +318,7 @@ func (d *Daemon) apply(r *runner, cfg *config.Config) error {
 	restart := changedParts(old, cfg)
 	if cfg.HasSMTP() != old.HasSMTP() || cfg.HasIMAP() != old.HasIMAP() {
 		// Who sends and who watches changes: everything starts afresh.
-		restart = map[string]bool{"calendars": true, "mailbox": true, "dispatcher": true, "answers": true, "employer": true}
+		restart = map[string]bool{"calendars": true, "mailbox": true, "dispatcher": true, "employer": true}
 	}
 	if len(restart) == 0 {
 		d.cfg.Store(cfg)
