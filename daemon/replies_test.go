@@ -430,6 +430,7 @@ func TestNotOurReplies(t *testing.T) {
 	if n := strings.Count(e.logs.String(), "reply refused"); n != 1 {
 		t.Errorf("refusal logged %d times", n)
 	}
+	e.flush(t)
 	wantUnchanged(t, e)
 	if n := len(e.sender.emails()); n != 0 {
 		t.Errorf("%d emails sent", n)

@@ -100,7 +100,7 @@ func (d *Dispatcher) sendQueued(ctx context.Context, q store.QueuedMail, now tim
 	case mailer.IsAccountFailure(err):
 		// Not this message's fault: every send waits for the account.
 		d.hold(sctx, now, text, log)
-		return now, d.record(d.store.OutgoingRetry(sctx, q, now, "held: "+text))
+		return d.heldUntil(), d.record(d.store.OutgoingRetry(sctx, q, now, "held: "+text))
 	case !mailer.IsTemporary(err):
 		log.Error("queued email refused; given up", slog.String("error", text), slog.Int("attempts", attempts))
 		return time.Time{}, d.record(d.store.OutgoingFailed(sctx, q, text))
