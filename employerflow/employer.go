@@ -7,8 +7,8 @@
 // does the employer side's chores (chores.go: linking a next round into its
 // application, the check-in after a silence, "no response", the digest, the
 // notice of a moved interview). It neither watches, keeps time nor sends:
-// the daemon hands it each message, runs the chores on its tick and sends
-// what it queues. NextStep is the applications list's "next step".
+// the daemon hands it each message and runs the chores on its tick, and
+// the dispatcher (package scheduler) sends what it queues. NextStep is the applications list's "next step".
 //
 // A message in the watched Inbox that is neither a reply to followupd nor
 // an invitation, and not from the owner, is read by package employer. When
@@ -66,10 +66,11 @@ type Flow struct {
 	Log    *slog.Logger
 	// Kick tells the dispatcher that reminders may have moved; nil is fine.
 	Kick func()
-	// Send sends the employer side's queued emails; nil leaves them queued.
+	// Send is told that the employer side queued emails (the daemon kicks
+	// the dispatcher, which sends them); nil leaves them for its next pass.
 	Send func(ctx context.Context)
-	// Deliver sends the answers queued for the owner's message known as
-	// key; nil leaves them queued.
+	// Deliver is told that answers are queued for the owner's message
+	// known as key (as Send); nil leaves them for the dispatcher's next pass.
 	Deliver func(ctx context.Context, key string, log *slog.Logger) error
 }
 
@@ -79,8 +80,8 @@ func (f *Flow) kick() {
 	}
 }
 
-// deliver sends the answers queued for key; without Deliver they stay
-// queued for the outbox's retries.
+// deliver says that answers are queued for key; without Deliver they wait
+// for the dispatcher's next pass.
 func (f *Flow) deliver(ctx context.Context, key string, log *slog.Logger) error {
 	if f.Deliver == nil {
 		return nil

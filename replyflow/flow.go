@@ -8,8 +8,8 @@
 // (Acknowledgement). It holds the Message-ID and token helpers the answers
 // and the employer's side share.
 //
-// It neither watches a mailbox nor sends: the daemon hands it each message
-// and delivers the queued answers (Flow.Deliver).
+// It neither watches a mailbox nor sends: the daemon hands it each message,
+// and the dispatcher (package scheduler) sends the queued answers.
 package replyflow
 
 import (
@@ -82,9 +82,9 @@ import (
 // re-sent thank-you email still go: they answer a question or carry
 // content, they do not only confirm.
 //
-// Answers go through the store's outbox: queued with the change, sent after
-// it commits (Flow.Deliver), and, when sending fails for now, tried again
-// by the daemon's answer outbox (daemon/replies_outbox.go).
+// Answers go through the store's outbox: queued with the change; once it
+// commits, Flow.Deliver is told (the daemon kicks the dispatcher, which
+// sends them with its retry policy, scheduler.Dispatcher.SendQueued).
 
 // Flow handles the owner's messages. Its fields are set once by the
 // daemon; Config is read at each message, so a reload takes effect.
@@ -95,8 +95,9 @@ type Flow struct {
 	Log    *slog.Logger
 	// Kick tells the dispatcher that reminders may have moved; nil is fine.
 	Kick func()
-	// Deliver sends the answers queued for the message known as key; nil
-	// leaves them queued.
+	// Deliver is told that answers are queued for the message known as
+	// key (the daemon kicks the dispatcher, which sends them); nil leaves
+	// them for the dispatcher's next pass.
 	Deliver func(ctx context.Context, key string, log *slog.Logger) error
 	// Employer handles the owner's "not a rejection" and its kin (the
 	// NotEmployer command): employerflow.Flow.Undo. Without it such a reply
@@ -110,8 +111,8 @@ func (f *Flow) kick() {
 	}
 }
 
-// deliver sends the answers queued for key; without Deliver they stay
-// queued for the outbox's retries.
+// deliver says that answers are queued for key; without Deliver they wait
+// for the dispatcher's next pass.
 func (f *Flow) deliver(ctx context.Context, key string, log *slog.Logger) error {
 	if f.Deliver == nil {
 		return nil
