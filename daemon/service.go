@@ -85,7 +85,7 @@ func (s *senderRef) Send(ctx context.Context, e mailer.Email) error {
 		for u := errors.Unwrap(root); u != nil; u = errors.Unwrap(root) {
 			root = u
 		}
-		text := mailer.RedactTokens(root.Error(), append([]string{e.MessageID, e.InReplyTo}, e.References...)...)
+		text := mailer.RedactEmail(root.Error(), e)
 		s.tr.Result(errors.New(text))
 	}
 	return err
