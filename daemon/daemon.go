@@ -5,8 +5,9 @@
 // stops them all when its context ends. It routes each message the watcher
 // decoded: to package replyflow (the owner's replies and Sent-folder notes),
 // else to the invitation path (calendar, detect, store), else to the
-// employer's side (employer.go). It sends the answers replyflow queues
-// (replies_outbox.go) and the employer's emails; docs/architecture.md shows
+// employer's side (employer.go). The answers replyflow queues and the
+// employer side's emails are sent, with the reminders, by the dispatcher
+// (package scheduler), which the daemon kicks; docs/architecture.md shows
 // the whole path of each.
 package daemon
 
@@ -43,18 +44,15 @@ type Daemon struct {
 	mu      sync.Mutex
 	sources map[string]*sourceHealth // by calendar name
 
-	// sender delivers the answers to the owner's replies; nil without
-	// [smtp] (answers then stay queued). answerMu makes one sender of
-	// queued answers at a time (see replies_outbox.go). Unless a test
-	// injected one, it is a *senderRef, so that a reload can change the
-	// [smtp] account under it.
+	// sender is how the dispatcher sends; nil without [smtp] (reminders
+	// and answers then stay queued). Unless a test injected one, it is a
+	// *senderRef, so that a reload can change the [smtp] account under it.
 	sender         scheduler.Sender
 	injectedSender bool
 	smtpRef        *senderRef
-	answerMu       sync.Mutex
 
-	// dispatcher sends the reminders; it holds none without [smtp]. Kick
-	// it after storing changes.
+	// dispatcher sends the reminders and the queued emails; it holds none
+	// without [smtp]. Kick it after storing changes or queuing an email.
 	dispatcher *dispatcherRef
 	// watcher is the running mailbox watcher, nil without [imap].
 	watcher *mailbox.Watcher

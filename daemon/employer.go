@@ -2,14 +2,10 @@ package daemon
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/followupd/followupd/interview"
-	"github.com/followupd/followupd/mailer"
-	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/store"
 )
 
@@ -18,7 +14,7 @@ import (
 // reaches it through package replyflow) and does the chores; what stays
 // here is the clock and the sending: runEmployer, every employerTick, has
 // it link new interviews into applications, check for silence and queue the
-// weekly digest, then sends what is queued (sendEmployerEmails).
+// weekly digest; what is queued is sent by the dispatcher, kicked here.
 
 // employerTick is how often runEmployer does its chores.
 const employerTick = time.Minute
@@ -39,8 +35,9 @@ func (d *Daemon) runEmployer(ctx context.Context) error {
 }
 
 // employerChores links new interviews into applications, checks for
-// silence, queues the digest when its time has come, and sends what is
-// queued. A failure is logged; the next tick tries again.
+// silence, and queues the digest when its time has come; the dispatcher is
+// kicked to send what was queued. A failure is logged; the next tick tries
+// again.
 func (d *Daemon) employerChores(ctx context.Context) {
 	d.employerFlow().LinkApplications(ctx)
 	if err := d.employerFlow().CheckSilence(ctx); err != nil {
@@ -49,7 +46,7 @@ func (d *Daemon) employerChores(ctx context.Context) {
 	if err := d.employerFlow().QueueDigest(ctx); err != nil {
 		d.log.Error("queue the weekly digest", slog.Any("error", err))
 	}
-	d.sendEmployerEmails(ctx)
+	d.dispatcher.Kick()
 }
 
 // afterApply is the employer side's part in storing interviews: a next
@@ -69,50 +66,5 @@ func (d *Daemon) afterApply(ctx context.Context, changes []store.Change) {
 			d.log.Error("tell the owner of a moved interview", slog.Any("error", err))
 		}
 	}
-	d.sendEmployerEmails(ctx)
-}
-
-// sendEmployerEmails sends what the employer outbox holds, as the answers
-// are sent: an attempt recorded before it is made, temporary failures
-// retried on later ticks with growing pauses, a permanent one given up.
-func (d *Daemon) sendEmployerEmails(ctx context.Context) {
-	if d.sender == nil {
-		return
-	}
-	d.answerMu.Lock()
-	defer d.answerMu.Unlock()
-	now := d.now()
-	list, err := d.store.UnsentEmployerEmails(ctx, now.Add(-answerRetryWindow), maxAnswerAttempts)
-	if err != nil {
-		d.log.Error("read employer outbox", slog.Any("error", err))
-		return
-	}
-	for _, q := range list {
-		if q.Attempts > 0 && now.Before(q.CreatedAt.Add(time.Minute<<min(q.Attempts, 20))) {
-			continue
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		log := d.log.With(slog.String("email", q.Kind))
-		var e mailer.Email
-		if err := json.Unmarshal([]byte(q.Email), &e); err != nil {
-			log.Error("queued email unreadable; given up", slog.Any("error", err))
-			d.noteAnswer(log, d.store.NoteEmployerEmailFailure(ctx, q.MessageID, fmt.Sprintf("decode: %v", err), true))
-			continue
-		}
-		if err := d.store.NoteEmployerEmailAttempt(ctx, q.MessageID); err != nil {
-			log.Error("record email attempt", slog.Any("error", err))
-			return
-		}
-		if err := d.sender.Send(ctx, e); err != nil {
-			text := replyflow.RedactTokens(err.Error(), q.MessageID, e.InReplyTo)
-			permanent := !mailer.IsTemporary(err) || q.Attempts+1 >= maxAnswerAttempts
-			log.Warn("employer email not sent", slog.String("error", text), slog.Bool("given_up", permanent))
-			d.noteAnswer(log, d.store.NoteEmployerEmailFailure(ctx, q.MessageID, text, permanent))
-			continue
-		}
-		d.noteAnswer(log, d.store.MarkEmployerEmailSent(ctx, q.MessageID, d.now()))
-		log.Info("employer email sent")
-	}
+	d.dispatcher.Kick()
 }

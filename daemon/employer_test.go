@@ -144,18 +144,18 @@ func TestEmployerSilenceCheckInThenNoResponse(t *testing.T) {
 	if err := e.st.ResolveReminder(ctx, e.call.ID, store.StateConfirmed, store.OutcomeCalled, "", newYorkTime(t, "2026-12-04 10:00")); err != nil {
 		t.Fatal(err)
 	}
-	e.d.employerChores(ctx)
+	e.chores(t)
 	if n := len(e.sender.emails()); n != 0 {
 		t.Fatalf("sent %d emails right after the call", n)
 	}
 	// Seven business days later (Monday 7 December is a holiday): Wednesday 16 December, 09:00.
 	e.clock.now = newYorkTime(t, "2026-12-16 08:59")
-	e.d.employerChores(ctx)
+	e.chores(t)
 	if n := len(e.sender.emails()); n != 0 {
 		t.Fatalf("check-in came early (%d emails)", n)
 	}
 	e.clock.now = newYorkTime(t, "2026-12-16 09:00")
-	e.d.employerChores(ctx)
+	e.chores(t)
 	sent := e.sender.emails()
 	var checkIn bool
 	for _, m := range sent {
@@ -169,10 +169,10 @@ func TestEmployerSilenceCheckInThenNoResponse(t *testing.T) {
 	if !checkIn {
 		t.Fatalf("no check-in among %d emails", len(sent))
 	}
-	e.d.employerChores(ctx)
+	e.chores(t)
 	n := len(e.sender.emails())
 	e.clock.now = newYorkTime(t, "2026-12-28 09:00")
-	e.d.employerChores(ctx)
+	e.chores(t)
 	apps, err := e.st.Applications(ctx, e.clock.Now())
 	if err != nil || len(apps) != 1 || apps[0].Stage != store.StageNoResponse {
 		t.Fatalf("applications = %+v, %v; want no_response", apps, err)
@@ -191,7 +191,6 @@ func TestEmployerSilenceCheckInThenNoResponse(t *testing.T) {
 
 func TestEmployerWeeklyDigestOnce(t *testing.T) {
 	e := newReplyEnv(t, true)
-	ctx := context.Background()
 	digests := func() int {
 		n := 0
 		for _, m := range e.sender.emails() {
@@ -207,18 +206,18 @@ func TestEmployerWeeklyDigestOnce(t *testing.T) {
 	// Friday: this week's digest (Monday 09:00) is days late, as on a
 	// first start late in the week: it is not sent; the next one comes on
 	// its day.
-	e.d.employerChores(ctx)
+	e.chores(t)
 	if n := digests(); n != 0 {
 		t.Errorf("%d digests sent four days late, want 0", n)
 	}
 	e.clock.Advance(3 * 24 * time.Hour) // Monday 12:00: the next week's
-	e.d.employerChores(ctx)
-	e.d.employerChores(ctx)
+	e.chores(t)
+	e.chores(t)
 	if n := digests(); n != 1 {
 		t.Errorf("%d digests on Monday, want 1", n)
 	}
 	e.clock.Advance(7 * 24 * time.Hour)
-	e.d.employerChores(ctx)
+	e.chores(t)
 	if n := digests(); n != 2 {
 		t.Errorf("%d digests after a week, want 2", n)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
+	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
 	"github.com/followupd/followupd/timerules"
 )
@@ -54,7 +55,10 @@ func (s *rpSender) emails() []mailer.Email {
 }
 
 type rpEnv struct {
-	d      *Daemon
+	d *Daemon
+	// disp is the daemon's dispatcher, installed and never run: flush does
+	// its sending of the outbox, as a kicked dispatcher would.
+	disp   *scheduler.Dispatcher
 	st     *store.Store
 	cfg    *config.Config
 	clock  *fakeClock
@@ -165,6 +169,13 @@ func newReplyEnv(t testing.TB, acknowledge bool) *rpEnv {
 	e := &rpEnv{st: st, cfg: cfg, clock: &fakeClock{now: newYorkTime(t, "2026-12-04 12:00")}, sender: &rpSender{}, logs: &mailtest.LogBuffer{}}
 	e.d = New(cfg, st, slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		WithClock(e.clock.Now), WithSender(e.sender))
+	disp, err := scheduler.New(st, e.sender, nil, cfg, slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		scheduler.SystemClock(e.clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.disp = disp
+	e.d.dispatcher.p.Store(disp)
 	e.ivID, e.ty, e.call = e.addInterview(t, "acme-1@test", newYorkTime(t, "2026-12-01 10:00"), true)
 	return e
 }
@@ -236,6 +247,23 @@ func (e *rpEnv) handle(t testing.TB, m mailbox.Message) {
 	if err := e.d.handleMessage(context.Background(), m); err != nil {
 		t.Fatalf("handleMessage: %v", err)
 	}
+	e.flush(t)
+}
+
+// flush sends what the outbox holds and is due, as the kicked dispatcher
+// does.
+func (e *rpEnv) flush(t testing.TB) {
+	t.Helper()
+	if _, err := e.disp.SendQueued(context.Background(), e.clock.Now()); err != nil {
+		t.Fatalf("send the outbox: %v", err)
+	}
+}
+
+// chores runs the employer side's chores and sends what they queued.
+func (e *rpEnv) chores(t testing.TB) {
+	t.Helper()
+	e.d.employerChores(context.Background())
+	e.flush(t)
 }
 
 // replyFixture reads testdata/replies/name with its reminder references

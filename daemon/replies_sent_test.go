@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/followupd/followupd/interview"
-	"github.com/followupd/followupd/replyflow"
+	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/store"
 )
 
@@ -80,7 +80,7 @@ func TestSentFolderNote(t *testing.T) {
 			if ack.InReplyTo != root || !slices.Equal(ack.References, []string{root}) {
 				t.Errorf("ack threading: %q %q, want the thank-you email %q", ack.InReplyTo, ack.References, root)
 			}
-			if got, _ := replyflow.TokenOf(ack.MessageID); got != e.ty.Token {
+			if got, _ := mailer.TokenOf(ack.MessageID); got != e.ty.Token {
 				t.Errorf("ack Message-ID %q", ack.MessageID)
 			}
 			// A re-sync hands it on again: nothing more.

@@ -11,7 +11,7 @@ import (
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
-	"github.com/followupd/followupd/replyflow"
+	"github.com/followupd/followupd/scheduler"
 	"github.com/followupd/followupd/store"
 )
 
@@ -178,14 +178,14 @@ func checkAnswerEnvelope(t *testing.T, a mailer.Email, m mailbox.Message, token 
 	if !a.AutoSubmitted {
 		t.Error("answer not marked Auto-Submitted")
 	}
-	if got, ok := replyflow.TokenOf(a.MessageID); !ok || got != token || !strings.HasSuffix(a.MessageID, "@"+rpDomain) {
+	if got, ok := mailer.TokenOf(a.MessageID); !ok || got != token || !strings.HasSuffix(a.MessageID, "@"+rpDomain) {
 		t.Errorf("answer Message-ID %q does not carry the reminder's token", a.MessageID)
 	}
 	id, _ := m.Header.MessageID()
 	if id != "" && (a.InReplyTo != id || !slices.Contains(a.References, id)) {
 		t.Errorf("answer In-Reply-To %q, References %q; want the reply %q", a.InReplyTo, a.References, id)
 	}
-	if !slices.ContainsFunc(a.References, func(r string) bool { _, ok := replyflow.TokenOf(r); return ok }) {
+	if !slices.ContainsFunc(a.References, func(r string) bool { _, ok := mailer.TokenOf(r); return ok }) {
 		t.Errorf("answer References %q leave the interview's thread", a.References)
 	}
 }
@@ -430,6 +430,7 @@ func TestNotOurReplies(t *testing.T) {
 	if n := strings.Count(e.logs.String(), "reply refused"); n != 1 {
 		t.Errorf("refusal logged %d times", n)
 	}
+	e.flush(t)
 	wantUnchanged(t, e)
 	if n := len(e.sender.emails()); n != 0 {
 		t.Errorf("%d emails sent", n)
@@ -451,20 +452,20 @@ func TestAnswerRetry(t *testing.T) {
 	if strings.Contains(e.logs.String(), e.ty.Token) {
 		t.Error("the token appears in the log")
 	}
-	unsent, err := e.st.UnsentAnswers(context.Background(), e.clock.Now().Add(-time.Hour), maxAnswerAttempts)
+	unsent, err := e.st.UnsentAnswers(context.Background(), e.clock.Now().Add(-time.Hour), scheduler.DefaultMaxAttempts)
 	if err != nil || len(unsent) != 1 || unsent[0].Attempts != 1 || strings.Contains(unsent[0].LastError, e.ty.Token) {
 		t.Fatalf("unsent answers = %+v, %v", unsent, err)
 	}
 
 	// Too soon: the retry waits.
 	e.sender.fail = nil
-	e.d.retryAnswers(context.Background())
+	e.flush(t)
 	if n := len(e.sender.emails()); n != 0 {
 		t.Fatalf("retried at once: %d sent", n)
 	}
 	e.clock.set(e.clock.Now().Add(3 * time.Minute))
-	e.d.retryAnswers(context.Background())
-	e.d.retryAnswers(context.Background())
+	e.flush(t)
+	e.flush(t)
 	if kinds := kindsOf(t, e.sender.emails()); !slices.Equal(kinds, []string{"ack"}) {
 		t.Fatalf("after the retry: answers %q, want one ack", kinds)
 	}
@@ -472,7 +473,7 @@ func TestAnswerRetry(t *testing.T) {
 	// A permanent refusal is given up.
 	e.sender.fail = func(mailer.Email) error { return errors.New("550 mailbox unavailable") }
 	e.handle(t, readFixture(t, ownerReply("r2@example.org", parent, "Fri, 4 Dec 2026 12:10:00 -0500", "status"), "INBOX"))
-	if unsent, err := e.st.UnsentAnswers(context.Background(), e.clock.Now().Add(-time.Hour), maxAnswerAttempts); err != nil || len(unsent) != 0 {
+	if unsent, err := e.st.UnsentAnswers(context.Background(), e.clock.Now().Add(-time.Hour), scheduler.DefaultMaxAttempts); err != nil || len(unsent) != 0 {
 		t.Errorf("after a permanent failure: unsent %+v, %v", unsent, err)
 	}
 }

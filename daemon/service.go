@@ -12,7 +12,6 @@ import (
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/mailbox"
 	"github.com/followupd/followupd/mailer"
-	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/scheduler"
 )
 
@@ -86,7 +85,7 @@ func (s *senderRef) Send(ctx context.Context, e mailer.Email) error {
 		for u := errors.Unwrap(root); u != nil; u = errors.Unwrap(root) {
 			root = u
 		}
-		text := replyflow.RedactTokens(root.Error(), append([]string{e.MessageID, e.InReplyTo}, e.References...)...)
+		text := mailer.RedactEmail(root.Error(), e)
 		s.tr.Result(errors.New(text))
 	}
 	return err
@@ -127,15 +126,12 @@ func (d *Daemon) build(cfg *config.Config, only map[string]bool) (*built, error)
 		}
 		b.comps = append(b.comps, component{"calendars", chores.Run})
 	}
-	if cfg.HasSMTP() && !d.injectedSender && (want("dispatcher") || want("answers")) {
+	if cfg.HasSMTP() && !d.injectedSender && want("dispatcher") {
 		smtpCfg, err := cfg.SMTP()
 		if err != nil {
 			return nil, err
 		}
 		b.smtp = mailer.NewSender(smtpCfg, d.log.With(slog.String("component", "smtp")))
-	}
-	if (d.injectedSender || cfg.HasSMTP()) && want("answers") {
-		b.comps = append(b.comps, component{"answers", d.runAnswers})
 	}
 	if (d.injectedSender || cfg.HasSMTP()) && want("employer") {
 		b.comps = append(b.comps, component{"employer", d.runEmployer})
@@ -322,7 +318,7 @@ func (d *Daemon) apply(r *runner, cfg *config.Config) error {
 	restart := changedParts(old, cfg)
 	if cfg.HasSMTP() != old.HasSMTP() || cfg.HasIMAP() != old.HasIMAP() {
 		// Who sends and who watches changes: everything starts afresh.
-		restart = map[string]bool{"calendars": true, "mailbox": true, "dispatcher": true, "answers": true, "employer": true}
+		restart = map[string]bool{"calendars": true, "mailbox": true, "dispatcher": true, "employer": true}
 	}
 	if len(restart) == 0 {
 		d.cfg.Store(cfg)

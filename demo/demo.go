@@ -95,8 +95,8 @@ func Run(ctx context.Context, w io.Writer, o Options) (err error) {
 
 	// The daemon's configuration has no [smtp]: the demo's own dispatcher,
 	// driven by the simulated clock, sends the reminders (the daemon's
-	// would sleep in real time). Its answers to the owner's replies go
-	// through the same SMTP server (WithSender).
+	// would sleep in real time). It sends the answers to the owner's
+	// replies too, which the daemon queues in the store.
 	cfgDaemon, cfgSend, err := writeConfigs(dir, po)
 	if err != nil {
 		return err

@@ -98,12 +98,48 @@ func (p *player) reply(ctx context.Context, after time.Duration, parent shown, t
 		return err
 	}
 	p.header("followupd acknowledges")
-	ack, err := p.po.next(ctx, waitFor, "the acknowledgement")
+	ack, err := p.answer(ctx)
 	if err != nil {
 		return err
 	}
 	_, err = p.show(ack)
 	return err
+}
+
+// answer waits (in real time) for the daemon to read the reply and queue
+// its acknowledgement, which the demo's dispatcher sends (the daemon's own
+// would be kicked), and returns the acknowledgement as it arrived.
+func (p *player) answer(ctx context.Context) ([]byte, error) {
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	failed := make(chan error, 1)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if _, err := p.disp.SendQueued(wctx, p.clk.Now()); err != nil && wctx.Err() == nil {
+				failed <- fmt.Errorf("demo dispatcher: %w", err)
+				cancel()
+				return
+			}
+			select {
+			case <-wctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	ack, err := p.po.next(wctx, waitFor, "the acknowledgement")
+	cancel()
+	<-stopped
+	select {
+	case ferr := <-failed:
+		return nil, ferr
+	default:
+	}
+	return ack, err
 }
 
 // waitInterviews waits (in real time) until the daemon has read n

@@ -12,7 +12,6 @@ import (
 	"github.com/followupd/followupd/internal/tidy"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailer"
-	"github.com/followupd/followupd/replyflow"
 	"github.com/followupd/followupd/store"
 	"github.com/followupd/followupd/timerules"
 )
@@ -46,7 +45,7 @@ func (f *Flow) NoticeMoves(ctx context.Context, moved []interview.Key) error {
 			if !slicesContainsKey(moved, iv.Key) {
 				continue
 			}
-			th, ok := ThreadFor(iv, replyflow.FromAddress(f.Config()), "emp-moved", fmt.Sprintf("moved#%d#%s", iv.ID, iv.Start.UTC().Format(time.RFC3339)), replyflow.IDDomain(f.Config()))
+			th, ok := ThreadFor(iv, mailer.FromAddress(f.Config()), "emp-moved", fmt.Sprintf("moved#%d#%s", iv.ID, iv.Start.UTC().Format(time.RFC3339)), mailer.IDDomain(f.Config()))
 			if !ok {
 				continue
 			}
@@ -81,7 +80,7 @@ func slicesContainsKey(keys []interview.Key, k interview.Key) bool {
 // owner of calls a next round made moot.
 func (f *Flow) LinkApplications(ctx context.Context) {
 	now := f.Now()
-	from, domain := replyflow.FromAddress(f.Config()), replyflow.IDDomain(f.Config())
+	from, domain := mailer.FromAddress(f.Config()), mailer.IDDomain(f.Config())
 	moots, err := f.Store.LinkApplications(ctx, now, func(m store.Moot) ([]store.Outgoing, error) {
 		th, ok := ThreadFor(m.Interview, from, "emp-moot", m.Cause+"#"+fmt.Sprint(m.Next.ID), domain)
 		if !ok {
@@ -142,7 +141,7 @@ func (f *Flow) CheckSilence(ctx context.Context) error {
 			if base.IsZero() || call.State == store.StateCancelled || a.LastContact.After(base) || now.Before(after(base)) {
 				continue
 			}
-			from, domain := replyflow.FromAddress(f.Config()), replyflow.IDDomain(f.Config())
+			from, domain := mailer.FromAddress(f.Config()), mailer.IDDomain(f.Config())
 			_, err := f.Store.SetApplicationStage(ctx, a.ID, a.Stage, store.StageCheckedIn, now,
 				func(app store.Application) ([]store.Outgoing, error) {
 					th, ok := ThreadFor(last, from, "emp-checkin", fmt.Sprintf("checkin#%d", a.ID), domain)
@@ -170,7 +169,7 @@ func (f *Flow) CheckSilence(ctx context.Context) error {
 			if since.IsZero() || a.LastContact.After(since) || now.Before(after(since)) {
 				continue
 			}
-			from, domain := replyflow.FromAddress(f.Config()), replyflow.IDDomain(f.Config())
+			from, domain := mailer.FromAddress(f.Config()), mailer.IDDomain(f.Config())
 			if _, err := f.Store.SetApplicationStage(ctx, a.ID, a.Stage, store.StageNoResponse, now,
 				func(app store.Application) ([]store.Outgoing, error) {
 					th, ok := ThreadFor(last, from, "emp-silent", fmt.Sprintf("noresponse#%d", a.ID), domain)
@@ -214,7 +213,7 @@ func (f *Flow) QueueDigest(ctx context.Context) error {
 	if now.Before(at) || now.Sub(at) > digestGrace {
 		return nil
 	}
-	id := fmt.Sprintf("digest.%s@%s", day, replyflow.IDDomain(f.Config()))
+	id := fmt.Sprintf("digest.%s@%s", day, mailer.IDDomain(f.Config()))
 	if queued, err := f.Store.EmployerEmailQueued(ctx, id); err != nil || queued {
 		return err
 	}
@@ -226,7 +225,7 @@ func (f *Flow) QueueDigest(ctx context.Context) error {
 		return nil
 	}
 	in := digestInput(apps, f.Config(), now)
-	in.Thread = mailer.Thread{From: replyflow.FromAddress(f.Config()), MessageID: id}
+	in.Thread = mailer.Thread{From: mailer.FromAddress(f.Config()), MessageID: id}
 	e, err := mailer.Digest(in)
 	if err != nil {
 		return err

@@ -7,8 +7,8 @@
 // does the employer side's chores (chores.go: linking a next round into its
 // application, the check-in after a silence, "no response", the digest, the
 // notice of a moved interview). It neither watches, keeps time nor sends:
-// the daemon hands it each message, runs the chores on its tick and sends
-// what it queues. NextStep is the applications list's "next step".
+// the daemon hands it each message and runs the chores on its tick, and
+// the dispatcher (package scheduler) sends what it queues. NextStep is the applications list's "next step".
 //
 // A message in the watched Inbox that is neither a reply to followupd nor
 // an invitation, and not from the owner, is read by package employer. When
@@ -66,10 +66,11 @@ type Flow struct {
 	Log    *slog.Logger
 	// Kick tells the dispatcher that reminders may have moved; nil is fine.
 	Kick func()
-	// Send sends the employer side's queued emails; nil leaves them queued.
+	// Send is told that the employer side queued emails (the daemon kicks
+	// the dispatcher, which sends them); nil leaves them for its next pass.
 	Send func(ctx context.Context)
-	// Deliver sends the answers queued for the owner's message known as
-	// key; nil leaves them queued.
+	// Deliver is told that answers are queued for the owner's message
+	// known as key (as Send); nil leaves them for the dispatcher's next pass.
 	Deliver func(ctx context.Context, key string, log *slog.Logger) error
 }
 
@@ -79,8 +80,8 @@ func (f *Flow) kick() {
 	}
 }
 
-// deliver sends the answers queued for key; without Deliver they stay
-// queued for the outbox's retries.
+// deliver says that answers are queued for key; without Deliver they wait
+// for the dispatcher's next pass.
 func (f *Flow) deliver(ctx context.Context, key string, log *slog.Logger) error {
 	if f.Deliver == nil {
 		return nil
@@ -110,7 +111,7 @@ func (f *Flow) HandleMessage(ctx context.Context, m mailbox.Message) error {
 	}
 	msg := emp.FromMail(m.Header, m.Text, m.HTML)
 	from := config.NormalizeAddress(msg.From.Address)
-	if from == "" || f.Config().Owner.IsOwner(from) || strings.EqualFold(from, replyflow.FromAddress(f.Config()).Address) || outOfOffice(m.Header) {
+	if from == "" || f.Config().Owner.IsOwner(from) || strings.EqualFold(from, mailer.FromAddress(f.Config()).Address) || outOfOffice(m.Header) {
 		return nil
 	}
 	date, err := m.Header.Date()
@@ -145,7 +146,7 @@ func (f *Flow) HandleMessage(ctx context.Context, m mailbox.Message) error {
 	}
 	key := replyflow.MessageKey(m)
 	log = log.With(slog.Int64("interview", rec.ID), slog.String("kind", string(v.Kind)))
-	c := employerCompose{cfg: f.Config(), now: now, from: replyflow.FromAddress(f.Config()), domain: replyflow.IDDomain(f.Config()), key: key,
+	c := employerCompose{cfg: f.Config(), now: now, from: mailer.FromAddress(f.Config()), domain: mailer.IDDomain(f.Config()), key: key,
 		verdict: v, date: date, sender: msg.From}
 	c.subject = msg.Subject
 	res, err := f.Store.ApplyEmployerMessage(ctx, store.EmployerMessage{MessageID: key, InterviewID: rec.ID,
@@ -291,7 +292,7 @@ func ThreadFor(iv store.InterviewRecord, from mail.Address, kind, key, domain st
 	if token == "" {
 		return th, false
 	}
-	th.MessageID = replyflow.AnswerID(token, kind, key, domain)
+	th.MessageID = mailer.AnswerID(token, kind, key, domain)
 	return th, true
 }
 

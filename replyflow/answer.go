@@ -38,7 +38,7 @@ type Answerer struct {
 // reply is known by (MessageKey), matched the Message-ID that named its
 // reminder.
 func NewAnswerer(cfg *config.Config, m mailbox.Message, rep replies.Reply, key, matched string, now time.Time) *Answerer {
-	a := &Answerer{cfg: cfg, now: now, key: key, from: FromAddress(cfg), domain: IDDomain(cfg)}
+	a := &Answerer{cfg: cfg, now: now, key: key, from: mailer.FromAddress(cfg), domain: mailer.IDDomain(cfg)}
 	a.subject, _ = m.Header.Subject()
 	// RFC 5322 3.6.4: the parent's References, or failing those its
 	// In-Reply-To, then the parent.
@@ -63,7 +63,7 @@ func (a *Answerer) Subject() string { return a.subject }
 func (a *Answerer) Thread(token, kind string) mailer.Thread { return a.thread(token, kind) }
 
 func (a *Answerer) thread(token, kind string) mailer.Thread {
-	return mailer.Thread{From: a.from, MessageID: AnswerID(token, kind, a.key, a.domain),
+	return mailer.Thread{From: a.from, MessageID: mailer.AnswerID(token, kind, a.key, a.domain),
 		InReplyTo: a.inReplyTo, References: a.references}
 }
 
@@ -153,7 +153,7 @@ func (a *Answerer) sentNoteAnswers(ty store.ReminderRecord, to []string, res sto
 	w := mailer.AnswerWords{Person: mailer.JoinAnd(names), Who: target(res.After)}
 	changed := mailer.Say(mailer.SayNoteNoticed, w)
 	subject := mailer.Say(mailer.SayNoteSubject, w)
-	th := mailer.Thread{From: a.from, MessageID: AnswerID(ty.Token, store.AnswerAck, a.key, a.domain)}
+	th := mailer.Thread{From: a.from, MessageID: mailer.AnswerID(ty.Token, store.AnswerAck, a.key, a.domain)}
 	if ty.MessageID != "" {
 		subject = mailer.Say(mailer.SayNoteSubjectThread, w)
 		th.InReplyTo, th.References = ty.MessageID, []string{ty.MessageID}

@@ -8,8 +8,8 @@
 // (Acknowledgement). It holds the Message-ID and token helpers the answers
 // and the employer's side share.
 //
-// It neither watches a mailbox nor sends: the daemon hands it each message
-// and delivers the queued answers (Flow.Deliver).
+// It neither watches a mailbox nor sends: the daemon hands it each message,
+// and the dispatcher (package scheduler) sends the queued answers.
 package replyflow
 
 import (
@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"strings"
 	"time"
 	"unicode"
@@ -27,6 +26,7 @@ import (
 	"github.com/followupd/followupd/config"
 	"github.com/followupd/followupd/interview"
 	"github.com/followupd/followupd/mailbox"
+	"github.com/followupd/followupd/mailer"
 	"github.com/followupd/followupd/replies"
 	"github.com/followupd/followupd/store"
 )
@@ -82,9 +82,9 @@ import (
 // re-sent thank-you email still go: they answer a question or carry
 // content, they do not only confirm.
 //
-// Answers go through the store's outbox: queued with the change, sent after
-// it commits (Flow.Deliver), and, when sending fails for now, tried again
-// by the daemon's answer outbox (daemon/replies_outbox.go).
+// Answers go through the store's outbox: queued with the change; once it
+// commits, Flow.Deliver is told (the daemon kicks the dispatcher, which
+// sends them with its retry policy, scheduler.Dispatcher.SendQueued).
 
 // Flow handles the owner's messages. Its fields are set once by the
 // daemon; Config is read at each message, so a reload takes effect.
@@ -95,8 +95,9 @@ type Flow struct {
 	Log    *slog.Logger
 	// Kick tells the dispatcher that reminders may have moved; nil is fine.
 	Kick func()
-	// Deliver sends the answers queued for the message known as key; nil
-	// leaves them queued.
+	// Deliver is told that answers are queued for the message known as
+	// key (the daemon kicks the dispatcher, which sends them); nil leaves
+	// them for the dispatcher's next pass.
 	Deliver func(ctx context.Context, key string, log *slog.Logger) error
 	// Employer handles the owner's "not a rejection" and its kin (the
 	// NotEmployer command): employerflow.Flow.Undo. Without it such a reply
@@ -110,8 +111,8 @@ func (f *Flow) kick() {
 	}
 }
 
-// deliver sends the answers queued for key; without Deliver they stay
-// queued for the outbox's retries.
+// deliver says that answers are queued for key; without Deliver they wait
+// for the dispatcher's next pass.
 func (f *Flow) deliver(ctx context.Context, key string, log *slog.Logger) error {
 	if f.Deliver == nil {
 		return nil
@@ -240,7 +241,7 @@ func (f *Flow) HandleReply(ctx context.Context, m mailbox.Message) (bool, error)
 // watched mailbox: it is neither a reply nor an invitation.
 func (f *Flow) isOwnMessage(ctx context.Context, m mailbox.Message) (bool, error) {
 	id, _ := m.Header.MessageID()
-	token, ok := TokenOf(id)
+	token, ok := mailer.TokenOf(id)
 	if !ok {
 		return false, nil
 	}
@@ -266,7 +267,7 @@ func (f *Flow) answeredReminder(ctx context.Context, rep replies.Reply) (rem sto
 	}
 	lookups := 0
 	for _, id := range ids {
-		token, ok := TokenOf(id)
+		token, ok := mailer.TokenOf(id)
 		if !ok {
 			continue
 		}
@@ -457,82 +458,6 @@ func messageKeyOf(id string, m mailbox.Message) string {
 	}
 	fmt.Fprintf(h, "%s\x00%s", m.Text, m.HTML)
 	return "no-message-id." + hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-// TokenOf reads the reply token out of one of our Message-IDs,
-// "r.TOKEN.SUFFIX@DOMAIN" (angle brackets allowed, any case): SUFFIX is the
-// dispatcher's send number or an answer's kind and hash.
-func TokenOf(id string) (string, bool) {
-	id = strings.ToLower(strings.Trim(strings.TrimSpace(id), "<>"))
-	at := strings.LastIndexByte(id, '@')
-	if at < 0 || !strings.HasPrefix(id, "r.") {
-		return "", false
-	}
-	token, suffix, ok := strings.Cut(id[2:at], ".")
-	if !ok || suffix == "" || len(token) < 20 || len(token) > 64 {
-		return "", false
-	}
-	for _, c := range token {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
-			return "", false
-		}
-	}
-	return token, true
-}
-
-// AnswerID is the Message-ID of an answer of the given kind to the owner's
-// message known as answered: "r.TOKEN.KIND-HASH@DOMAIN". It is the same each
-// time (a repeat is recognisably the same message), carries the token of
-// the reminder it is about (a reply to the answer is matched like a reply
-// to the reminder), and never looks like a dispatcher's send number.
-func AnswerID(token, kind, answered, domain string) string {
-	sum := sha256.Sum256([]byte("followupd answer\x00" + answered))
-	return fmt.Sprintf("r.%s.%s-%s@%s", token, kind, hex.EncodeToString(sum[:8]), domain)
-}
-
-// RedactTokens takes reply tokens (of our Message-IDs in ids) out of text,
-// for logs and the store.
-func RedactTokens(text string, ids ...string) string {
-	for _, id := range ids {
-		if token, ok := TokenOf(id); ok {
-			text = strings.ReplaceAll(text, token, "[token]")
-		}
-	}
-	return text
-}
-
-// FromAddress is followupd's sender ([smtp] from) with "followupd" as the
-// name when it has none, as the dispatcher writes it; the zero Address when
-// there is no usable [smtp] section (the Sender then fills it in).
-func FromAddress(cfg *config.Config) mail.Address {
-	if !cfg.HasSMTP() {
-		return mail.Address{}
-	}
-	s, err := cfg.SMTP()
-	if err != nil {
-		return mail.Address{}
-	}
-	a, err := mail.ParseAddress(s.From)
-	if err != nil {
-		return mail.Address{}
-	}
-	if a.Name == "" {
-		a.Name = "followupd"
-	}
-	return *a
-}
-
-// IDDomain is the right-hand side of our Message-IDs: the domain of [smtp]
-// from, as the dispatcher uses, else of the owner's address.
-func IDDomain(cfg *config.Config) string {
-	addr := FromAddress(cfg).Address
-	if addr == "" {
-		addr = cfg.Owner.Email
-	}
-	if _, dom, ok := strings.Cut(addr, "@"); ok && dom != "" {
-		return strings.ToLower(dom)
-	}
-	return "followupd.invalid"
 }
 
 // IsSentFolder reports whether folder is [imap] folders.sent (and not the

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/followupd/followupd/interview"
+	"github.com/followupd/followupd/mailer"
 )
 
 func TestReplyHonorificForAPanel(t *testing.T) {
@@ -51,16 +52,16 @@ func TestTokenOf(t *testing.T) {
 		{"r.abc$defghijklmnopqrstuvwxyz.0@x", "", false},
 	}
 	for _, tt := range tests {
-		got, ok := TokenOf(tt.id)
+		got, ok := mailer.TokenOf(tt.id)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("TokenOf(%q) = %q, %v; want %q, %v", tt.id, got, ok, tt.want, tt.ok)
+			t.Errorf("mailer.TokenOf(%q) = %q, %v; want %q, %v", tt.id, got, ok, tt.want, tt.ok)
 		}
 	}
-	a := AnswerID(tok, "ack", "reply@x", "d.example")
-	if got, ok := TokenOf(a); !ok || got != tok {
+	a := mailer.AnswerID(tok, "ack", "reply@x", "d.example")
+	if got, ok := mailer.TokenOf(a); !ok || got != tok {
 		t.Errorf("AnswerID %q does not carry its token", a)
 	}
-	if AnswerID(tok, "ack", "reply@x", "d.example") != a || AnswerID(tok, "ack", "other@x", "d.example") == a {
+	if mailer.AnswerID(tok, "ack", "reply@x", "d.example") != a || mailer.AnswerID(tok, "ack", "other@x", "d.example") == a {
 		t.Error("AnswerID is not a function of the answered message")
 	}
 }

@@ -145,9 +145,11 @@ func WithPassHook(begin func() (end func(error))) Option {
 // WithMaxAttempts sets how many attempts of one send are made at most.
 func WithMaxAttempts(n int) Option { return func(x *Dispatcher) { x.maxAttempts = n } }
 
-// Dispatcher sends reminders when they fall due. It sleeps until the next
-// due send in the store, or until Kick says the reminders changed, and then
-// does one pass of work (Tick).
+// Dispatcher sends reminders when they fall due, and the other emails
+// queued in the store (answers to the owner, the employer side's emails; see
+// SendQueued): it is followupd's one sending loop. It sleeps until the next
+// due send in the store, or until Kick says the reminders or the outbox
+// changed, and then does one pass of work (Tick).
 //
 // Every send is one email with a Message-ID fixed in advance (see
 // messageID), recorded in the store before the SMTP call, so that a crash
@@ -171,6 +173,7 @@ type Dispatcher struct {
 	spacing, staleAfter, maxSleep time.Duration
 	minBackoff, maxBackoff        time.Duration
 	maxHold                       time.Duration
+	outboxWindow                  time.Duration
 	maxAttempts                   int
 	burst                         int
 
@@ -225,7 +228,7 @@ func New(st *store.Store, sender Sender, mb Mailbox, cfg *config.Config, log *sl
 		from: *from, domain: strings.ToLower(domain), inbox: "INBOX",
 		spacing: DefaultCatchUpSpacing, staleAfter: DefaultStaleAfter, maxSleep: DefaultMaxSleep,
 		minBackoff: DefaultMinBackoff, maxBackoff: DefaultMaxBackoff, maxAttempts: DefaultMaxAttempts,
-		burst: DefaultCatchUpBurst, maxHold: DefaultMaxHold,
+		burst: DefaultCatchUpBurst, maxHold: DefaultMaxHold, outboxWindow: DefaultOutboxWindow,
 		kick: make(chan struct{}, 1),
 	}
 	if mb != nil && cfg.HasIMAP() {
@@ -247,7 +250,7 @@ func New(st *store.Store, sender Sender, mb Mailbox, cfg *config.Config, log *sl
 }
 
 // Kick wakes the dispatcher to read the store again: call it after adding or
-// moving reminders. It never blocks; kicks while one is pending are merged.
+// moving reminders, and after queuing an email. It never blocks; kicks while one is pending are merged.
 // A nil Dispatcher ignores it.
 func (d *Dispatcher) Kick() {
 	if d == nil {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -26,7 +25,7 @@ import (
 // token is a secret: the ID is never logged, and is taken out of errors
 // before they are logged or stored.
 func (d *Dispatcher) messageID(token string, n int) string {
-	return fmt.Sprintf("r.%s.%d@%s", token, n, d.domain)
+	return mailer.ReminderID(token, n, d.domain)
 }
 
 // draftBase is the Message-ID the thank-you drafts' own IDs derive from
@@ -177,10 +176,11 @@ func changed(err error) bool {
 
 // redact takes the reply token (part of our Message-IDs) out of an error.
 func (d *Dispatcher) redact(err error, token string) error {
-	if token == "" || !strings.Contains(err.Error(), token) {
+	text := mailer.RedactToken(err.Error(), token)
+	if text == err.Error() {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "[token]"))
+	return errors.New(text)
 }
 
 // compose builds the email of send w.n with Message-ID id. Before the

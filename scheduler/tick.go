@@ -55,6 +55,7 @@ func (d *Dispatcher) next(r store.ReminderRecord) work {
 // Tick does one pass of work at now and returns when the next one is due
 // (zero: nothing is scheduled). In order:
 //
+//   - the queued emails whose time has come go out (SendQueued);
 //   - a send left in flight is settled: marked done when its Message-ID is
 //     in the owner's Inbox, else sent again with the same Message-ID;
 //   - a send that is due goes out, unless now is in quiet hours (it waits
@@ -69,6 +70,11 @@ func (d *Dispatcher) next(r store.ReminderRecord) work {
 // failed send is recorded and retried or given up (see send). Tick must not
 // run concurrently with itself or with Run.
 func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (time.Time, error) {
+	// The queued emails first: they answer what the owner just did.
+	queuedNext, err := d.SendQueued(ctx, now)
+	if err != nil {
+		return time.Time{}, err
+	}
 	open, err := d.store.OpenReminders(ctx)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("read reminders: %w", err)
@@ -90,7 +96,7 @@ func (d *Dispatcher) Tick(ctx context.Context, now time.Time) (time.Time, error)
 		return 0
 	})
 
-	var next time.Time
+	next := queuedNext
 	later := func(t time.Time) {
 		if next.IsZero() || t.Before(next) {
 			next = t

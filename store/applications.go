@@ -208,38 +208,6 @@ func (s *Store) UnsentEmployerEmails(ctx context.Context, since time.Time, maxAt
 	return out, rows.Close()
 }
 
-// NoteEmployerEmailAttempt counts an attempt before it is made.
-func (s *Store) NoteEmployerEmailAttempt(ctx context.Context, messageID string) error {
-	return s.updateEmployerEmail(ctx, messageID, "attempts = attempts + 1")
-}
-
-// MarkEmployerEmailSent records that a queued email was delivered.
-func (s *Store) MarkEmployerEmailSent(ctx context.Context, messageID string, now time.Time) error {
-	return s.updateEmployerEmail(ctx, messageID, "sent_at = ?, last_error = ''", timeText(now))
-}
-
-// NoteEmployerEmailFailure records why an attempt failed; permanent gives
-// the email up.
-func (s *Store) NoteEmployerEmailFailure(ctx context.Context, messageID, failure string, permanent bool) error {
-	if permanent {
-		return s.updateEmployerEmail(ctx, messageID, "last_error = ?, attempts = max(attempts, ?)", failure, giveUpAttempts)
-	}
-	return s.updateEmployerEmail(ctx, messageID, "last_error = ?", failure)
-}
-
-func (s *Store) updateEmployerEmail(ctx context.Context, messageID, set string, args ...any) error {
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "UPDATE employer_outbox SET "+set+" WHERE message_id = ?", append(args, messageID)...)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("update queued employer email: %w", err)
-	}
-	return nil
-}
-
 // RecentInterviews returns the interviews, cancelled ones included, that
 // start in [from, until), ordered by start.
 func (s *Store) RecentInterviews(ctx context.Context, from, until time.Time) ([]InterviewRecord, error) {

@@ -467,42 +467,6 @@ func (s *Store) answers(ctx context.Context, where string, args ...any) ([]Queue
 	return out, nil
 }
 
-// NoteAnswerAttempt records one attempt at sending a queued answer before
-// it is made, so that a crash during the attempt still counts it.
-func (s *Store) NoteAnswerAttempt(ctx context.Context, messageID string) error {
-	return s.updateAnswer(ctx, messageID, "attempts = attempts + 1")
-}
-
-// MarkAnswerSent records that a queued answer was delivered.
-func (s *Store) MarkAnswerSent(ctx context.Context, messageID string, now time.Time) error {
-	return s.updateAnswer(ctx, messageID, "sent_at = ?, last_error = ''", timeText(now))
-}
-
-// NoteAnswerFailure records why an attempt failed; permanent gives up on
-// the answer: UnsentAnswers no longer returns it.
-func (s *Store) NoteAnswerFailure(ctx context.Context, messageID, failure string, permanent bool) error {
-	if permanent {
-		return s.updateAnswer(ctx, messageID, "last_error = ?, attempts = max(attempts, ?)", failure, giveUpAttempts)
-	}
-	return s.updateAnswer(ctx, messageID, "last_error = ?", failure)
-}
-
-// giveUpAttempts is the attempt count a permanent failure records: more
-// than any caller's maxAttempts.
+// giveUpAttempts is the attempt count a queued email given up records
+// (OutgoingFailed): more than any caller's maxAttempts.
 const giveUpAttempts = 1 << 20
-
-// updateAnswer runs "UPDATE reply_outbox SET <set> WHERE message_id = ?",
-// args filling set's placeholders.
-func (s *Store) updateAnswer(ctx context.Context, messageID, set string, args ...any) error {
-	ctx, cancel := withTimeout(ctx)
-	defer cancel()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "UPDATE reply_outbox SET "+set+" WHERE message_id = ?", append(args, messageID)...)
-		return err
-	})
-	if err != nil {
-		// Not naming the answer: its Message-ID carries a reply token.
-		return fmt.Errorf("update queued answer: %w", err)
-	}
-	return nil
-}

@@ -436,13 +436,20 @@ func TestAnswerOutbox(t *testing.T) {
 	if got := unsent(); len(got) != 2 {
 		t.Fatalf("unsent = %q", got)
 	}
-	if err := s.NoteAnswerAttempt(ctx, "a1@x"); err != nil {
+	queued, err := s.NextOutgoing(ctx, day(0, 0))
+	if err != nil || len(queued) != 2 || queued[0].MessageID != "a1@x" || queued[0].Box != OutboxAnswers {
+		t.Fatalf("NextOutgoing = %+v, %v; want a1, a2 from the answers", queued, err)
+	}
+	if n, err := s.BeginOutgoing(ctx, queued[0], day(0, 20)); err != nil || n != 1 {
+		t.Fatalf("BeginOutgoing = %d, %v; want attempt 1", n, err)
+	}
+	if err := s.OutgoingSent(ctx, queued[0], day(0, 19)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.MarkAnswerSent(ctx, "a1@x", day(0, 19)); err != nil {
-		t.Fatal(err)
+	if _, err := s.BeginOutgoing(ctx, queued[0], day(0, 20)); !errors.Is(err, ErrChanged) {
+		t.Errorf("BeginOutgoing of a sent answer: %v, want ErrChanged", err)
 	}
-	if err := s.NoteAnswerFailure(ctx, "a2@x", "550 no such user", true); err != nil {
+	if err := s.OutgoingFailed(ctx, queued[1], "550 no such user"); err != nil {
 		t.Fatal(err)
 	}
 	if got := unsent(); len(got) != 0 {
