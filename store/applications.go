@@ -20,22 +20,8 @@ func (s *Store) Applications(ctx context.Context, now time.Time) ([]Application,
 		if err := linkAll(ctx, tx, now); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM applications ORDER BY updated_at DESC, id DESC")
+		ids, err := queryIDs(ctx, tx, "SELECT id FROM applications ORDER BY updated_at DESC, id DESC")
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return joinClose(err, rows)
-			}
-			ids = append(ids, id)
-		}
-		if err := rows.Err(); err != nil {
-			return joinClose(err, rows)
-		}
-		if err := rows.Close(); err != nil {
 			return err
 		}
 		for _, id := range ids {
@@ -223,4 +209,29 @@ func (s *Store) RecentInterviews(ctx context.Context, from, until time.Time) ([]
 		return nil, fmt.Errorf("list recent interviews: %w", err)
 	}
 	return recs, nil
+}
+
+// queryIDs runs a query whose rows are one id each and returns them.
+func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanIDs(rows)
+}
+
+// scanIDs reads rows of one id each, and closes rows.
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, joinClose(err, rows)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, joinClose(err, rows)
+	}
+	return ids, rows.Close()
 }

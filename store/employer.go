@@ -325,22 +325,8 @@ func (s *Store) LinkApplications(ctx context.Context, now time.Time, compose fun
 		if err := linkAll(ctx, tx, now); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM applications WHERE stage = ?", StageNextRound)
+		ids, err := queryIDs(ctx, tx, "SELECT id FROM applications WHERE stage = ?", StageNextRound)
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return joinClose(err, rows)
-			}
-			ids = append(ids, id)
-		}
-		if err := rows.Err(); err != nil {
-			return joinClose(err, rows)
-		}
-		if err := rows.Close(); err != nil {
 			return err
 		}
 		for _, id := range ids {
@@ -613,18 +599,8 @@ func undo(ctx context.Context, tx *sql.Tx, ivID int64, kind, now string, out *Un
 	if err != nil {
 		return fmt.Errorf("restore reminders: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return joinClose(err, rows)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return joinClose(err, rows)
-	}
-	if err := rows.Close(); err != nil {
+	ids, err := scanIDs(rows)
+	if err != nil {
 		return err
 	}
 	for _, id := range ids {
