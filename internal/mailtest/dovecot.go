@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -303,6 +304,13 @@ func (d *Dovecot) Stop() { d.srv.stop() }
 func (d *Dovecot) Restart(t testing.TB) {
 	t.Helper()
 	d.Stop()
+	// A process killed while it held a maildir dotlock (dovecot-uidlist.lock)
+	// leaves the file behind, and the new server's sessions wait on it until
+	// Dovecot calls it stale (two minutes): SELECT hangs. Every process of
+	// the old server is gone now, so each such file is stale.
+	if err := removeDotlocks(filepath.Join(d.Dir, "mail")); err != nil {
+		t.Fatalf("mailtest: restart dovecot: %v", err)
+	}
 	began := time.Now()
 	var err error
 	// A port can stay busy for a moment after the old processes are gone.
@@ -318,6 +326,21 @@ func (d *Dovecot) Restart(t testing.TB) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("mailtest: restart dovecot: %v", err)
+}
+
+// removeDotlocks removes the dotlock files (NAME.lock) under dir.
+func removeDotlocks(dir string) error {
+	return filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".lock") {
+			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("remove stale lock: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // ResetUIDValidity gives folder (of the owner's account) a new, larger UIDVALIDITY, as

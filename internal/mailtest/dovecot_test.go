@@ -1,8 +1,12 @@
 package mailtest_test
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -297,7 +301,16 @@ func TestDovecotStopAndRestart(t *testing.T) {
 		t.Error("IMAP port still accepts connections after Stop")
 	}
 
+	// A process killed while it held the maildir's uidlist dotlock leaves
+	// the file; the new server's SELECT would wait two minutes for it.
+	stale := filepath.Join(d.Dir, "mail", d.User, "Maildir", "dovecot-uidlist.lock")
+	if err := os.WriteFile(stale, []byte("killed"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	d.Restart(t)
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the stale dotlock survived the restart: %v", err)
+	}
 	again := login(t, d, d.User, d.Password, nil)
 	if n := selectMailbox(t, again, "INBOX").NumMessages; n != 1 {
 		t.Errorf("INBOX after restart has %d messages, want 1", n)
