@@ -47,23 +47,33 @@ func runSkip(ctx context.Context, e *env, args []string) error {
 	})
 }
 
+// reminderArgs parses NAME [--config FILE] [--kind K] ID; byDefault says
+// which follow-ups the command takes without --kind.
+func reminderArgs(e *env, name, byDefault string, args []string) (cfgPath, kind, id string, err error) {
+	fs := flags(e, name, "[--config FILE] [--kind thank_you|follow_up_call] ID")
+	cfg := fs.String("config", "", "configuration `file`")
+	k := fs.String("kind", "", "which follow-up: thank_you or follow_up_call (default: "+byDefault+")")
+	pos, err := parseAll(fs, args)
+	if err != nil {
+		return "", "", "", err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return "", "", "", errUsage
+	}
+	return *cfg, *k, pos[0], nil
+}
+
 // runReminderCommand is a command of the form NAME [--kind K] ID that
 // applies to one open follow-up what command says, as a reply would.
 func runReminderCommand(ctx context.Context, e *env, name string, args []string,
 	command func(store.ReminderRecord) (replies.Reply, store.OwnerCommand)) error {
-	fs := flags(e, name, "[--config FILE] [--kind thank_you|follow_up_call] ID")
-	cfgPath := fs.String("config", "", "configuration `file`")
-	kind := fs.String("kind", "", "which follow-up: thank_you or follow_up_call (default: the earliest open one)")
-	pos, err := parseAll(fs, args)
+	cfgPath, kind, id, err := reminderArgs(e, name, "the earliest open one", args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	return withInterview(ctx, e, *cfgPath, pos[0], func(st *store.Store, cfg *config.Config, rec store.InterviewRecord, now time.Time) error {
-		r, err := pickReminder(rec, *kind, true)
+	return withInterview(ctx, e, cfgPath, id, func(st *store.Store, cfg *config.Config, rec store.InterviewRecord, now time.Time) error {
+		r, err := pickReminder(rec, kind, true)
 		if err != nil {
 			return err
 		}
@@ -127,22 +137,14 @@ func runCancel(ctx context.Context, e *env, args []string) (err error) {
 }
 
 func runRetry(ctx context.Context, e *env, args []string) (err error) {
-	const usage = "[--config FILE] [--kind thank_you|follow_up_call] ID"
-	fs := flags(e, "retry", usage)
-	cfgPath := fs.String("config", "", "configuration `file`")
-	kind := fs.String("kind", "", "which follow-up: thank_you or follow_up_call (default: every failed one)")
-	pos, err := parseAll(fs, args)
+	cfgPath, kind, id, err := reminderArgs(e, "retry", "every failed one", args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
-	}
-	return withInterview(ctx, e, *cfgPath, pos[0], func(st *store.Store, cfg *config.Config, rec store.InterviewRecord, now time.Time) error {
+	return withInterview(ctx, e, cfgPath, id, func(st *store.Store, cfg *config.Config, rec store.InterviewRecord, now time.Time) error {
 		var todo []store.ReminderRecord
-		if *kind != "" {
-			r, err := pickReminder(rec, *kind, true)
+		if kind != "" {
+			r, err := pickReminder(rec, kind, true)
 			if err != nil {
 				return err
 			}
